@@ -1,0 +1,20 @@
+# Third-party libraries, found once here. docs/dependencies.md says why each
+# one is used; scripts/install-deps.sh installs them.
+
+# BoringSSL from Debian's android-libboringssl-dev. Its headers live outside
+# the default include path, so only targets that add this include directory
+# (src/crypto alone, see src/crypto/CMakeLists.txt) can include <openssl/...>.
+set(CONCLAVE_BORINGSSL_INCLUDE_DIR /usr/include/android CACHE PATH "BoringSSL headers")
+set(CONCLAVE_BORINGSSL_LIB_DIR /usr/lib/x86_64-linux-gnu/android CACHE PATH "BoringSSL libraries")
+find_library(CONCLAVE_BORINGSSL_CRYPTO NAMES crypto PATHS ${CONCLAVE_BORINGSSL_LIB_DIR}
+             NO_DEFAULT_PATH REQUIRED)
+if(NOT EXISTS ${CONCLAVE_BORINGSSL_INCLUDE_DIR}/openssl/is_boringssl.h)
+  message(FATAL_ERROR "BoringSSL headers not found in ${CONCLAVE_BORINGSSL_INCLUDE_DIR}; "
+                      "run scripts/install-deps.sh")
+endif()
+add_library(conclave_boringssl_crypto SHARED IMPORTED)
+set_target_properties(conclave_boringssl_crypto PROPERTIES
+  IMPORTED_LOCATION ${CONCLAVE_BORINGSSL_CRYPTO}
+  INTERFACE_INCLUDE_DIRECTORIES ${CONCLAVE_BORINGSSL_INCLUDE_DIR})
+
+find_package(Threads REQUIRED)

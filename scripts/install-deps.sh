@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# install-deps.sh installs every Debian package that Conclave's build, tests and
+# tools need. Idempotent and non-interactive: it installs only what is missing,
+# so a second run costs one dpkg query. docs/dependencies.md says why each one
+# is here; keep the two lists in step.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git python3
+  clang clang-format clang-tidy libclang-rt-14-dev llvm
+  # crypto boundary (src/crypto only)
+  android-libboringssl-dev
+  # tests, vectors, benchmarks
+  googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
+  # later areas: media, signaling, store, accounts, CLI
+  libopus-dev libvpx-dev libboost1.81-dev capnproto libcapnp-dev
+  libsqlite3-dev libargon2-dev libcli11-dev
+  # fuzzing and proofs
+  afl++ spin z3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

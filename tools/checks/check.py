@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Repository checks that the build cannot express, run as ctest tests.
+
+Each subcommand prints one line per problem (what, where, why) and exits
+non-zero if there is any. Standard library only.
+
+  format                    every C++ file matches .clang-format (REQ-BUILD-006)
+  crypto-boundary           only src/crypto includes BoringSSL (REQ-CRYPTO-001)
+  layering                  includes follow core <- crypto <- protocol <- ... (REQ-BUILD-003)
+  fuzz-twins                every parse_* in a src/ header has a fuzz target,
+                            every target a non-empty seed corpus (REQ-BUILD-004)
+  hardening BIN...          PIE, full RELRO, stack protector, fortify (REQ-BUILD-002)
+  release-marker BIN...     no binary carries the fuzzing-mode marker (REQ-BUILD-001)
+  fuzz-marker BIN...        every binary carries it (proves the check above can fail)
+"""
+# implements: REQ-BUILD-002, REQ-BUILD-003, REQ-BUILD-004, REQ-BUILD-006, REQ-CRYPTO-001
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CXX_SUFFIXES = {".h", ".cc"}
+CODE_DIRS = ["src", "tests", "fuzz", "bench", "tools"]
+MARKER = "conclave_fuzzing_unsafe_for_production_marker"
+
+# Which src/ areas each area may include. Tests, fuzz targets, benchmarks
+# and tools may include anything.
+ALLOWED = {
+    "core": {"core"},
+    "crypto": {"core", "crypto"},
+    "protocol": {"core", "crypto", "protocol"},
+    "media": {"core", "crypto", "media"},
+    "server": {"core", "crypto", "protocol", "server"},
+    "client": {"core", "crypto", "protocol", "media", "client"},
+    "gateway": {"core", "crypto", "protocol", "media", "client", "gateway"},
+}
+INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
+
+
+def cxx_files(dirs):
+    for d in dirs:
+        base = ROOT / d
+        if not base.is_dir():
+            continue
+        for p in sorted(base.rglob("*")):
+            if p.suffix in CXX_SUFFIXES and p.is_file():
+                yield p
+
+
+def rel(p):
+    return p.relative_to(ROOT).as_posix()
+
+
+def check_format(_args):
+    tool = shutil.which("clang-format-14") or shutil.which("clang-format")
+    if tool is None:
+        print("format: clang-format not found; run scripts/install-deps.sh")
+        return 1
+    files = [str(p) for p in cxx_files(CODE_DIRS)]
+    proc = subprocess.run([tool, "--dry-run", "--Werror", "--style=file", *files],
+                          cwd=ROOT, capture_output=True, text=True)
+    bad = sorted({line.split(":")[0] for line in proc.stderr.splitlines()
+                  if "error:" in line and line.startswith("/")})
+    for f in bad:
+        print(f"format: {os.path.relpath(f, ROOT)} differs from .clang-format "
+              f"(fix with: {tool} -i {os.path.relpath(f, ROOT)})")
+    if proc.returncode != 0 and not bad:
+        print(proc.stderr.strip())
+    print(f"format: {len(files)} files checked, {len(bad)} need formatting")
+    return 1 if proc.returncode != 0 else 0
+
+
+def check_crypto_boundary(_args):
+    problems = 0
+    count = 0
+    for p in cxx_files(CODE_DIRS):
+        inside = rel(p).startswith("src/crypto/")
+        for n, line in enumerate(p.read_text(errors="replace").splitlines(), 1):
+            m = INCLUDE_RE.match(line)
+            if m and (m.group(1).startswith("openssl/") or "boringssl" in m.group(1)):
+                count += 1
+                if not inside:
+                    print(f"crypto-boundary: {rel(p)}:{n} includes <{m.group(1)}>; only "
+                          f"src/crypto may include BoringSSL (STYLE.md STY-22)")
+                    problems += 1
+    print(f"crypto-boundary: {count} BoringSSL includes, {problems} outside src/crypto")
+    return 1 if problems else 0
+
+
+def check_layering(_args):
+    problems = 0
+    for p in cxx_files(["src"]):
+        area = rel(p).split("/")[1]
+        allowed = ALLOWED.get(area)
+        if allowed is None:
+            print(f"layering: {rel(p)} is in an area tools/checks/check.py does not know; "
+                  f"add '{area}' to ALLOWED with its dependencies")
+            problems += 1
+            continue
+        for n, line in enumerate(p.read_text(errors="replace").splitlines(), 1):
+            m = INCLUDE_RE.match(line)
+            if not m:
+                continue
+            target = m.group(1).split("/")[0]
+            if target in ALLOWED and target not in allowed:
+                print(f"layering: {rel(p)}:{n} includes {m.group(1)}, but {area}/ may depend "
+                      f"only on {', '.join(sorted(allowed))}")
+                problems += 1
+    print(f"layering: {problems} include(s) against the dependency direction")
+    return 1 if problems else 0
+
+
+def check_fuzz_twins(_args):
+    problems = 0
+    targets_text = ""
+    for p in sorted((ROOT / "fuzz").rglob("*_fuzz.cc")):
+        text = p.read_text(errors="replace")
+        header = [l for l in text.splitlines()[:5] if l.startswith("// Targets:")]
+        if not header or not any(l.startswith("// Requirements:") for l in text.splitlines()[:5]):
+            print(f"fuzz-twins: {rel(p)} lacks its '// Targets:' and '// Requirements:' header lines")
+            problems += 1
+        targets_text += "\n".join(header) + "\n"
+        name = p.name[: -len("_fuzz.cc")]
+        corpus = ROOT / "fuzz" / "corpus" / name
+        if not corpus.is_dir() or not any(corpus.iterdir()):
+            print(f"fuzz-twins: {rel(p)} has no seed corpus in fuzz/corpus/{name}/")
+            problems += 1
+    parse_re = re.compile(r"\b(parse_\w+)\s*\(")
+    declared = 0
+    for p in cxx_files(["src"]):
+        if p.suffix != ".h":
+            continue
+        for n, line in enumerate(p.read_text(errors="replace").splitlines(), 1):
+            for fn in parse_re.findall(line):
+                declared += 1
+                if not re.search(rf"\b{fn}\b", targets_text):
+                    print(f"fuzz-twins: {rel(p)}:{n} declares {fn} but no fuzz target names it "
+                          f"in its '// Targets:' line (STYLE.md STY-01)")
+                    problems += 1
+    print(f"fuzz-twins: {declared} parse_* declarations, {problems} problem(s)")
+    return 1 if problems else 0
+
+
+def readelf(*args):
+    return subprocess.run(["readelf", "-W", *args], capture_output=True, text=True, check=True).stdout
+
+
+def check_hardening(binaries):
+    problems = 0
+    for b in binaries:
+        header = readelf("-h", b)
+        segments = readelf("-l", b)
+        dynamic = readelf("-d", b)
+        symbols = readelf("--dyn-syms", b)
+        missing = []
+        if not re.search(r"Type:\s+DYN", header):
+            missing.append("PIE (ELF type is not DYN)")
+        if "GNU_RELRO" not in segments:
+            missing.append("RELRO (no GNU_RELRO segment)")
+        if not re.search(r"\(FLAGS\)\s.*BIND_NOW|\(FLAGS_1\)\s.*NOW", dynamic):
+            missing.append("full RELRO (no BIND_NOW)")
+        if "__stack_chk_fail" not in symbols:
+            missing.append("stack protector (__stack_chk_fail not referenced)")
+        if not re.search(r"__\w+_chk\b", symbols.replace("__stack_chk_fail", "")):
+            missing.append("_FORTIFY_SOURCE (no __*_chk function referenced)")
+        if "GNU_STACK" in segments and re.search(r"GNU_STACK.*RWE", segments):
+            missing.append("non-executable stack")
+        for m in missing:
+            print(f"hardening: {b}: missing {m}")
+        problems += len(missing)
+    print(f"hardening: {len(binaries)} binaries checked, {problems} problem(s)")
+    return 1 if problems or not binaries else 0
+
+
+def has_marker(b):
+    out = subprocess.run(["nm", "-C", b], capture_output=True, text=True).stdout
+    return MARKER in out
+
+
+def check_release_marker(binaries):
+    bad = [b for b in binaries if has_marker(b)]
+    for b in bad:
+        print(f"release-marker: {b} was built in fuzzing mode ({MARKER}); it must never ship")
+    print(f"release-marker: {len(binaries)} binaries checked, {len(bad)} carry the marker")
+    return 1 if bad or not binaries else 0
+
+
+def check_fuzz_marker(binaries):
+    bad = [b for b in binaries if not has_marker(b)]
+    for b in bad:
+        print(f"fuzz-marker: {b} lacks {MARKER} although built in fuzzing mode")
+    print(f"fuzz-marker: {len(binaries)} binaries checked, {len(bad)} lack the marker")
+    return 1 if bad or not binaries else 0
+
+
+COMMANDS = {
+    "format": check_format,
+    "crypto-boundary": check_crypto_boundary,
+    "layering": check_layering,
+    "fuzz-twins": check_fuzz_twins,
+    "hardening": check_hardening,
+    "release-marker": check_release_marker,
+    "fuzz-marker": check_fuzz_marker,
+}
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] not in COMMANDS:
+        print(__doc__)
+        return 2
+    return COMMANDS[argv[1]](argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
