@@ -16,6 +16,7 @@
 
 namespace conclave {
 
+// implements: REQ-WIRE-006
 class Writer {
  public:
   // Writer() grows a buffer it owns; finish() hands it over.

@@ -12,8 +12,9 @@ non-zero if there is any. Standard library only.
   hardening BIN...          PIE, full RELRO, stack protector, fortify (REQ-BUILD-002)
   release-marker BIN...     no binary carries the fuzzing-mode marker (REQ-BUILD-001)
   fuzz-marker BIN...        every binary carries it (proves the check above can fail)
+  werror COMPILE_COMMANDS   every compile command of this build has -Werror (REQ-BUILD-005)
 """
-# implements: REQ-BUILD-002, REQ-BUILD-003, REQ-BUILD-004, REQ-BUILD-006, REQ-CRYPTO-001
+# implements: REQ-BUILD-002, REQ-BUILD-003, REQ-BUILD-004, REQ-BUILD-005, REQ-BUILD-006, REQ-CRYPTO-001
 
 import os
 import re
@@ -197,6 +198,20 @@ def check_fuzz_marker(binaries):
     return 1 if bad or not binaries else 0
 
 
+def check_werror(args):
+    import json
+    if len(args) != 1:
+        print("werror: expects the path of compile_commands.json")
+        return 2
+    commands = json.loads(Path(args[0]).read_text())
+    missing = [c["file"] for c in commands
+               if "-Werror" not in c.get("command", " ".join(c.get("arguments", [])))]
+    for f in missing:
+        print(f"werror: {os.path.relpath(f, ROOT)} is compiled without -Werror")
+    print(f"werror: {len(commands)} compile commands, {len(missing)} without -Werror")
+    return 1 if missing or not commands else 0
+
+
 COMMANDS = {
     "format": check_format,
     "crypto-boundary": check_crypto_boundary,
@@ -205,6 +220,7 @@ COMMANDS = {
     "hardening": check_hardening,
     "release-marker": check_release_marker,
     "fuzz-marker": check_fuzz_marker,
+    "werror": check_werror,
 }
 
 
