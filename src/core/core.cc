@@ -122,7 +122,7 @@ void assert_failed(const char* expr, const char* file, int line) {
 // The marker that tools/checks/release_marker.py looks for: a binary that
 // contains it was built in fuzzing mode and must never ship.
 extern "C" {
-__attribute__((used)) extern const char conclave_fuzzing_unsafe_for_production_marker[];
+extern const char conclave_fuzzing_unsafe_for_production_marker[];
 __attribute__((used)) const char conclave_fuzzing_unsafe_for_production_marker[] =
     "CONCLAVE_FUZZING_UNSAFE_FOR_PRODUCTION";
 }

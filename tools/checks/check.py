@@ -82,6 +82,11 @@ def check_crypto_boundary(_args):
         inside = rel(p).startswith("src/crypto/")
         for n, line in enumerate(p.read_text(errors="replace").splitlines(), 1):
             m = INCLUDE_RE.match(line)
+            if m and m.group(1) == "crypto/hpke/known_answer.h" and not (
+                    rel(p).startswith("src/crypto/hpke/") or rel(p).startswith("tests/")):
+                print(f"crypto-boundary: {rel(p)}:{n} includes the fixed-ephemeral HPKE entry "
+                      f"points, which exist for known-answer tests only")
+                problems += 1
             if m and (m.group(1).startswith("openssl/") or "boringssl" in m.group(1)):
                 count += 1
                 if not inside:
