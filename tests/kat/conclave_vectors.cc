@@ -2,9 +2,9 @@
 //
 //   conclave-vectors FILE...
 //
-// Each FILE is a JSON vector file; its kind is recognised from its content:
-//   RFC 9180 HPKE vectors (entries with kem_id/kdf_id/aead_id/mode)
-//   MLS crypto-basics.json (entries with cipher_suite and ref_hash)
+// Each FILE is a JSON vector file; its kind is recognised from its content
+// by the kinds registered in vector_kinds.h (one module per kind in this
+// folder); a file that no kind or more than one kind recognises is an error.
 // For each file it prints `<path>: N passed, N failed, N skipped`, then one
 // line per failed or skipped entry with the reason. The exit status is 0
 // only if no entry failed and every file could be read, parsed and
@@ -17,30 +17,31 @@
 #include <optional>
 #include <string>
 
-#include "hpke_vectors.h"
-#include "mls_crypto_basics.h"
+#include "vector_kinds.h"
 #include "vector_report.h"
 
 namespace conclave::kat {
+namespace {}  // namespace
+
+std::vector<VectorKind>& vector_kinds() {
+  static std::vector<VectorKind> kinds;
+  return kinds;
+}
+
 namespace {
 
-enum class Kind : uint8_t { kHpke, kMlsCryptoBasics };
-
-// detect recognises a vector file from its first entry.
-std::optional<Kind> detect(const nlohmann::json& doc) {
-  if (!doc.is_array() || doc.empty() || !doc[0].is_object()) {
-    return std::nullopt;
+// detect finds the one registered kind that recognises `doc`.
+const VectorKind* detect(const nlohmann::json& doc) {
+  const VectorKind* found = nullptr;
+  for (const VectorKind& k : vector_kinds()) {
+    if (k.matches(doc)) {
+      if (found != nullptr) {
+        return nullptr;  // ambiguous: better no verdict than a wrong one
+      }
+      found = &k;
+    }
   }
-  const nlohmann::json& first = doc[0];
-  if (first.contains("kem_id") && first.contains("kdf_id") && first.contains("aead_id") &&
-      first.contains("mode")) {
-    return Kind::kHpke;
-  }
-  if (first.contains("cipher_suite") && first.contains("ref_hash") &&
-      first.contains("expand_with_label")) {
-    return Kind::kMlsCryptoBasics;
-  }
-  return std::nullopt;
+  return found;
 }
 
 // run_file returns false if the file failed in any way.
@@ -61,25 +62,19 @@ bool run_file(const std::string& path) {
     std::printf("%s: not valid JSON\n", path.c_str());
     return false;
   }
-  const std::optional<Kind> kind = detect(doc);
-  if (!kind) {
-    std::printf(
-        "%s: unrecognised vector file (expected a JSON array of RFC 9180 HPKE entries or MLS "
-        "crypto-basics entries)\n",
-        path.c_str());
+  const VectorKind* kind = detect(doc);
+  if (kind == nullptr) {
+    std::string known;
+    for (const VectorKind& k : vector_kinds()) {
+      known += std::string(known.empty() ? "" : ", ") + k.name;
+    }
+    std::printf("%s: not recognised as exactly one known kind of vector file (known: %s)\n",
+                path.c_str(), known.c_str());
     return false;
   }
-  FileReport report;
-  switch (*kind) {
-    case Kind::kHpke:
-      report = run_hpke_vectors(doc);
-      break;
-    case Kind::kMlsCryptoBasics:
-      report = run_mls_crypto_basics(doc);
-      break;
-  }
-  std::printf("%s: %zu passed, %zu failed, %zu skipped\n", path.c_str(), report.passed,
-              report.failed, report.skipped);
+  const FileReport report = kind->run(doc);
+  std::printf("%s (%s): %zu passed, %zu failed, %zu skipped\n", path.c_str(), kind->name,
+              report.passed, report.failed, report.skipped);
   for (const std::string& note : report.notes) {
     std::printf("  %s\n", note.c_str());
   }

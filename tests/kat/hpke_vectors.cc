@@ -219,4 +219,16 @@ FileReport run_hpke_vectors(const nlohmann::json& entries) {
   return report;
 }
 
+CONCLAVE_VECTOR_KIND(
+    krun_hpke_vectors, "hpke",
+    [](const nlohmann::json& doc) {
+      if (!doc.is_array() || doc.empty() || !doc[0].is_object()) {
+        return false;
+      }
+      const nlohmann::json& e = doc[0];
+      return e.contains("kem_id") && e.contains("kdf_id") && e.contains("aead_id") &&
+             e.contains("mode");
+    },
+    &run_hpke_vectors);
+
 }  // namespace conclave::kat

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "vector_report.h"
+#include "vector_kinds.h"
 
 namespace conclave::kat {
 

@@ -226,4 +226,16 @@ FileReport run_mls_crypto_basics(const nlohmann::json& entries) {
   return report;
 }
 
+CONCLAVE_VECTOR_KIND(
+    krun_mls_crypto_basics, "mls crypto-basics",
+    [](const nlohmann::json& doc) {
+      if (!doc.is_array() || doc.empty() || !doc[0].is_object()) {
+        return false;
+      }
+      const nlohmann::json& e = doc[0];
+      return e.contains("cipher_suite") && e.contains("ref_hash") &&
+             e.contains("expand_with_label");
+    },
+    &run_mls_crypto_basics);
+
 }  // namespace conclave::kat

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "vector_report.h"
+#include "vector_kinds.h"
 
 namespace conclave::kat {
 
