@@ -7,10 +7,11 @@
 #   3. asan build (clang, ASan + UBSan): the same tests
 #   4. fuzz build (clang, libFuzzer): every fuzz target for
 #      CONCLAVE_FUZZ_SECONDS seconds (default 20)
-#   5. the traceability check over the ctest results of this run
+#   5. afl build (AFL++): every fuzz target for CONCLAVE_AFL_SECONDS (default 5)
+#   6. the traceability check over the ctest results of this run
 # and ends with one summary line: "conclave: N passed, N failed".
 #
-# Options: --quick skips the asan and fuzz builds (for a fast local loop).
+# Options: --quick skips the asan, fuzz and afl builds (for a fast local loop).
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,6 +25,7 @@ for arg in "$@"; do
 done
 
 export CONCLAVE_FUZZ_SECONDS="${CONCLAVE_FUZZ_SECONDS:-20}"
+export CONCLAVE_AFL_SECONDS="${CONCLAVE_AFL_SECONDS:-5}"
 jobs=$(nproc)
 results=()   # "stage|status|detail"
 junits=()
@@ -71,6 +73,23 @@ run_preset dev
 if [[ $quick -eq 0 ]]; then
   run_preset asan
   run_preset fuzz -L fuzz
+
+  stage "afl: configure, build and run each target for ${CONCLAVE_AFL_SECONDS}s"
+  if cmake --preset afl >build/afl.configure.log 2>&1 \
+    && cmake --build --preset afl -j "$jobs" >build/afl.build.log 2>&1; then
+    tools/fuzz/afl_smoke.sh build/afl "$CONCLAVE_AFL_SECONDS" | tee build/afl.log
+    afl_rc=${PIPESTATUS[0]}
+    afl_line=$(tail -1 build/afl.log)
+    if [[ $afl_rc -eq 0 ]]; then
+      results+=("afl|ok|$afl_line")
+    else
+      results+=("afl|FAILED|$afl_line")
+    fi
+  else
+    grep -E "error|Error|FAILED" build/afl.configure.log build/afl.build.log | head -20
+    afl_line="afl: 0 passed, 1 failed"
+    results+=("afl|FAILED|build failed (see build/afl.build.log)")
+  fi
 fi
 
 stage "traceability"
@@ -88,13 +107,17 @@ else
   results+=("traceability|FAILED|$trace_line")
 fi
 
-# The summary counts every ctest test of every build in this run, plus every
-# traceability check, straight from the junit files and the checker's line.
-python3 - "$trace_line" "${junits[@]}" <<'PY'
+# The summary counts every ctest test of every build in this run, every AFL++
+# target run, and every traceability check, straight from the junit files and
+# the tools' own summary lines.
+python3 - "$trace_line" "${afl_line:-}" "${junits[@]}" <<'PY'
 import sys, xml.etree.ElementTree as ET, re
-trace = sys.argv[1]
+trace, afl = sys.argv[1], sys.argv[2]
 passed = failed = 0
-for path in sys.argv[2:]:
+m = re.search(r"(\d+) passed, (\d+) failed", afl)
+if m:
+    passed += int(m.group(1)); failed += int(m.group(2))
+for path in sys.argv[3:]:
     try:
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError):
