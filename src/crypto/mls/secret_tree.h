@@ -38,7 +38,7 @@
 
 namespace conclave::mls {
 
-// Spec limits of the secret tree (spec/04-group-keys-mls.md#key-schedule-and-secret-tree).
+// Spec limits of the secret tree (spec/04-group-keys-mls.md#secret-tree).
 // Changing a value is a spec change.
 //
 // kMaxForwardSkip: a generation more than this many steps past a ratchet's
