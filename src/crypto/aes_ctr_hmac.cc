@@ -44,16 +44,21 @@ Result<void> tag_op(HmacKey& mac, ByteView nonce, ByteView aad, ByteView ct, Mut
 }  // namespace
 
 // implements: REQ-CRYPTO-012
-Result<AesCtrHmacKey> AesCtrHmacKey::create(ByteView key, size_t tag_len) {
+Result<AesCtrHmacKey::Subkeys> AesCtrHmacKey::split_key(ByteView key) {
   CONCLAVE_REQUIRE(key.size() == kKeyLen,
                    Error(Err::kInvalidArgument, "AES-CTR-HMAC key has the wrong length"));
+  static_assert(kKeyLen == kAes128KeyLen + kAuthKeyLen);
   //= RFC 9605 §4.5.1
   //# The encryption subkey comprises the first `Nka` bytes and the authentication
   //# subkey comprises the remaining `Nh` bytes.
-  CONCLAVE_TRY_ASSIGN(AesCtrKey enc, AesCtrKey::create(key.first(kAes128KeyLen)));
-  CONCLAVE_TRY_ASSIGN(HmacKey mac,
-                      HmacKey::create(HashAlg::kSha256, key.subspan(kAes128KeyLen), tag_len));
-  static_assert(kKeyLen == kAes128KeyLen + kAuthKeyLen);
+  return Subkeys{key.first(kAes128KeyLen), key.subspan(kAes128KeyLen)};
+}
+
+// implements: REQ-CRYPTO-012
+Result<AesCtrHmacKey> AesCtrHmacKey::create(ByteView key, size_t tag_len) {
+  CONCLAVE_TRY_ASSIGN(const Subkeys sub, split_key(key));
+  CONCLAVE_TRY_ASSIGN(AesCtrKey enc, AesCtrKey::create(sub.enc_key));
+  CONCLAVE_TRY_ASSIGN(HmacKey mac, HmacKey::create(HashAlg::kSha256, sub.auth_key, tag_len));
   return AesCtrHmacKey(std::move(enc), std::move(mac));
 }
 

@@ -32,6 +32,15 @@ class AesCtrHmacKey {
   // key_len is Nka + Nh: the length of the combined AEAD key.
   static constexpr size_t kKeyLen = kAes128KeyLen + 32;
 
+  // Subkeys are the two halves of the combined key (derive_subkeys).
+  struct Subkeys {
+    ByteView enc_key;   // the first Nka bytes
+    ByteView auth_key;  // the remaining Nh bytes
+  };
+  // split_key views the subkeys of `key` (kKeyLen bytes, kInvalidArgument
+  // otherwise); the views borrow `key`.
+  [[nodiscard]] static Result<Subkeys> split_key(ByteView key);
+
   // create splits `key` (kKeyLen bytes, kInvalidArgument otherwise) into
   // enc_key and auth_key as derive_subkeys does, and fixes the tag length
   // (kMinHmacTagLen..32).

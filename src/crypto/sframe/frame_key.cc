@@ -59,12 +59,14 @@ Result<FrameKey> FrameKey::create(CipherSuite s, uint64_t kid, ByteView base_key
   return FrameKey(std::move(c), ks.salt.view());
 }
 
-std::array<uint8_t, kNonceLen> FrameKey::nonce(uint64_t ctr) const {
+std::array<uint8_t, kNonceLen> frame_nonce(ByteView salt, uint64_t ctr) {
+  CONCLAVE_ASSERT(salt.size() == kNonceLen);
   //= RFC 9605 §4.4.3
   //# The nonce is formed by first XORing
   //# the `sframe_salt` with the current CTR value, and then encoding the result as a big-endian integer of
   //# length `AEAD.Nn`.
-  std::array<uint8_t, kNonceLen> n = salt_;
+  std::array<uint8_t, kNonceLen> n{};
+  std::copy(salt.begin(), salt.end(), n.begin());
   for (size_t i = 0; i < 8; ++i) {
     n[kNonceLen - 1 - i] ^= static_cast<uint8_t>(ctr >> (8 * i));
   }
@@ -81,7 +83,7 @@ Result<size_t> FrameKey::seal(MutableByteView out, const Header& h, ByteView pla
   CONCLAVE_TRY_ASSIGN(const size_t hlen, w.finish_fixed());
   Aad aad;
   CONCLAVE_TRY_ASSIGN(const ByteView ad, aad.build(out.first(hlen), metadata));
-  auto n = nonce(h.ctr);
+  auto n = frame_nonce(salt_, h.ctr);
   auto sealed = cipher_.seal(out.subspan(hlen), n, ad, plaintext);
   secure_zero(n);
   CONCLAVE_TRY_ASSIGN(const size_t body, sealed);
@@ -92,7 +94,7 @@ Result<size_t> FrameKey::seal(MutableByteView out, const Header& h, ByteView pla
 Result<size_t> FrameKey::open(MutableByteView out, const FrameView& f, ByteView metadata) {
   Aad aad;
   CONCLAVE_TRY_ASSIGN(const ByteView ad, aad.build(f.header_bytes, metadata));
-  auto n = nonce(f.header.ctr);
+  auto n = frame_nonce(salt_, f.header.ctr);
   auto opened = cipher_.open(out, n, ad, f.ciphertext);
   secure_zero(n);
   return opened;

@@ -32,6 +32,10 @@ struct FrameView {
 // under header `h` and `suite`.
 size_t protected_len(CipherSuite suite, const Header& h, size_t plaintext_len);
 
+// frame_nonce is sframe_salt XOR CTR, the CTR encoded big-endian in Nn
+// bytes (§4.4.3). `salt` must be kNonceLen bytes.
+std::array<uint8_t, kNonceLen> frame_nonce(ByteView salt, uint64_t ctr);
+
 // FrameKey is move-only; its salt is wiped on destruction.
 class FrameKey {
  public:
@@ -64,9 +68,6 @@ class FrameKey {
 
  private:
   FrameKey(FrameCipher c, ByteView salt);
-  // nonce is sframe_salt XOR the CTR encoded big-endian in Nn bytes.
-  std::array<uint8_t, kNonceLen> nonce(uint64_t ctr) const;
-
   FrameCipher cipher_;
   std::array<uint8_t, kNonceLen> salt_{};
 };
