@@ -90,8 +90,7 @@ Result<void> HmacKey::verify(ByteView tag, std::span<const ByteView> parts) {
   }
   // The tag length is public and fixed by the key: a tag of any other length
   // fails without a comparison; the comparison itself is constant-time.
-  const bool ok =
-      tag.size() == tag_len_ && CRYPTO_memcmp(tag.data(), mac.data(), tag_len_) == 0;
+  const bool ok = tag.size() == tag_len_ && CRYPTO_memcmp(tag.data(), mac.data(), tag_len_) == 0;
   secure_zero(mac);
   if (!ok) {
     return internal::auth_failure();

@@ -224,9 +224,8 @@ FileReport run_sframe(const nlohmann::json& doc) {
   run_array(doc, "header", check_header, report, headers);
   run_array(doc, "aes_ctr_hmac", check_aes_ctr_hmac, report, ctr_hmac);
   run_array(doc, "sframe", check_sframe, report, frames);
-  report.notes.push_back("NOTE entries run: header " + std::to_string(headers) +
-                         ", aes_ctr_hmac " + std::to_string(ctr_hmac) + ", sframe " +
-                         std::to_string(frames));
+  report.notes.push_back("NOTE entries run: header " + std::to_string(headers) + ", aes_ctr_hmac " +
+                         std::to_string(ctr_hmac) + ", sframe " + std::to_string(frames));
   return report;
 }
 

@@ -1,4 +1,4 @@
-// Targets: conclave::sframe::parse_header, conclave::sframe::parse_frame, conclave::sframe::write_header
+// Targets: sframe::parse_header, sframe::parse_frame, sframe::write_header
 // Requirements: REQ-SFRAME-001
 //
 // Input: any bytes, read as an SFrame header followed by anything.

@@ -34,6 +34,7 @@ struct Unprotected {
 
 // Context is a resource type: neither copyable nor movable. Adding and
 // removing keys allocates; protect and unprotect never do (STY-17).
+// implements: REQ-SFRAME-012
 class Context {
  public:
   explicit Context(CipherSuite suite) : suite_(suite) {}

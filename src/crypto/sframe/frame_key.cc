@@ -13,6 +13,7 @@ namespace conclave::sframe {
 namespace {
 
 // Aad is header || metadata in a bounded buffer (no allocation; STY-17).
+// implements: REQ-SFRAME-012
 class Aad {
  public:
   // build copies both parts; metadata above kMaxMetadataLen is refused.
@@ -63,8 +64,8 @@ std::array<uint8_t, kNonceLen> frame_nonce(ByteView salt, uint64_t ctr) {
   CONCLAVE_ASSERT(salt.size() == kNonceLen);
   //= RFC 9605 §4.4.3
   //# The nonce is formed by first XORing
-  //# the `sframe_salt` with the current CTR value, and then encoding the result as a big-endian integer of
-  //# length `AEAD.Nn`.
+  //# the `sframe_salt` with the current CTR value, and then encoding the result as a big-endian
+  //integer of # length `AEAD.Nn`.
   std::array<uint8_t, kNonceLen> n{};
   std::copy(salt.begin(), salt.end(), n.begin());
   for (size_t i = 0; i < 8; ++i) {

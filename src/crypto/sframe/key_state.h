@@ -1,6 +1,6 @@
 // SendKey and ReceiveKey: one KID's FrameKey with the state RFC 9605 asks the
-// application to keep beside it — the next CTR for a sender (§4.4.1, §9.4),
-// the replay window for a receiver (§9.4, §7.3).
+// application to keep beside it — the next CTR for a sender (§4.4.1, §9.1),
+// the replay window for a receiver (§7.4, §9.3).
 #pragma once
 
 #include <cstdint>

@@ -130,8 +130,8 @@ Result<size_t> MlsContext::protect(MutableByteView out, ByteView plaintext, Byte
 }
 
 // implements: REQ-SFRAME-009, REQ-SFRAME-011
-Result<MlsUnprotected> MlsContext::unprotect(MutableByteView out, ByteView frame,
-                                             ByteView metadata, uint64_t now_ms) {
+Result<MlsUnprotected> MlsContext::unprotect(MutableByteView out, ByteView frame, ByteView metadata,
+                                             uint64_t now_ms) {
   // Cheap checks first (STY-11): header, KID, grace, replay; then the AEAD.
   CONCLAVE_TRY_ASSIGN(const FrameView f, parse_frame(frame));
   const uint64_t low = f.header.kid & epoch_mask();

@@ -60,6 +60,7 @@ struct MlsUnprotected {
 // moved. install_epoch allocates; protect and unprotect do not, except that
 // unprotect frees the previous epoch's keys at the moment it finds their
 // grace period over.
+// implements: REQ-SFRAME-012
 class MlsContext {
  public:
   // create checks the configuration: epoch_bits in [kMinEpochBits,

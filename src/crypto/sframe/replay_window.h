@@ -1,5 +1,5 @@
 // ReplayWindow: the receiver's sliding window over the CTR values of one key
-// (RFC 9605 §9.4 leaves anti-replay to the application; this is the
+// (RFC 9605 §9.3 leaves anti-replay to the application; this is the
 // counter-based scheme of RFC 3711 §3.3.2 adapted to SFrame's CTR).
 #pragma once
 

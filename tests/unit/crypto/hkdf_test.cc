@@ -65,7 +65,8 @@ TEST(Hkdf, REQ_CRYPTO_003_sha512) {
             "c36238127d8661b88cf80ef802d57e2f7cebcf1e00e083848be19929c61b4237");
   auto okm = hkdf_expand(HashAlg::kSha512, prk->view(), kInfo, 42);
   ASSERT_TRUE(okm.has_value());
-  EXPECT_EQ(to_hex(okm->view()), "832390086cda71fb47625bb5ceb168e4c8e26a1a16ed34d9fc7fe92c14815793"
+  EXPECT_EQ(to_hex(okm->view()),
+            "832390086cda71fb47625bb5ceb168e4c8e26a1a16ed34d9fc7fe92c14815793"
             "38da362cb8d9f925d7cb");
 }
 

@@ -80,8 +80,7 @@ TEST(HmacKey, verify_accepts_only_the_exact_truncated_tag) {
 
 // verifies: REQ-CRYPTO-012
 TEST(HmacKey, rejects_tag_lengths_out_of_range) {
-  EXPECT_EQ(error_of(HmacKey::create(HashAlg::kSha256, as_bytes(kJefe), 3)),
-            Err::kInvalidArgument);
+  EXPECT_EQ(error_of(HmacKey::create(HashAlg::kSha256, as_bytes(kJefe), 3)), Err::kInvalidArgument);
   EXPECT_EQ(error_of(HmacKey::create(HashAlg::kSha256, as_bytes(kJefe), 33)),
             Err::kInvalidArgument);
   auto k = HmacKey::create(HashAlg::kSha256, as_bytes(kJefe), 10);

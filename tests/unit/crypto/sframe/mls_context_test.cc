@@ -250,10 +250,8 @@ TEST(SframeMls, install_checks_its_inputs_and_changes_nothing_on_error) {
   EXPECT_EQ(error_of(b->install_epoch(6, epoch_secret(6), 1, without_own, 0)),
             Err::kInvalidArgument);
   EXPECT_EQ(error_of(b->install_epoch(6, secret(16, 1), 1, kMembers, 0)), Err::kInvalidArgument);
-  EXPECT_EQ(error_of(b->install_epoch(5, epoch_secret(5), 1, kMembers, 0)),
-            Err::kInvalidArgument);
-  EXPECT_EQ(error_of(b->install_epoch(4, epoch_secret(4), 1, kMembers, 0)),
-            Err::kInvalidArgument);
+  EXPECT_EQ(error_of(b->install_epoch(5, epoch_secret(5), 1, kMembers, 0)), Err::kInvalidArgument);
+  EXPECT_EQ(error_of(b->install_epoch(4, epoch_secret(4), 1, kMembers, 0)), Err::kInvalidArgument);
   EXPECT_FALSE(b->has_previous_epoch());
   EXPECT_TRUE(open(*b, protect(*a, 1), 0).has_value());
 }
