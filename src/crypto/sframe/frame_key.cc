@@ -65,7 +65,7 @@ std::array<uint8_t, kNonceLen> frame_nonce(ByteView salt, uint64_t ctr) {
   //= RFC 9605 §4.4.3
   //# The nonce is formed by first XORing
   //# the `sframe_salt` with the current CTR value, and then encoding the result as a big-endian
-  //integer of # length `AEAD.Nn`.
+  // integer of # length `AEAD.Nn`.
   std::array<uint8_t, kNonceLen> n{};
   std::copy(salt.begin(), salt.end(), n.begin());
   for (size_t i = 0; i < 8; ++i) {
