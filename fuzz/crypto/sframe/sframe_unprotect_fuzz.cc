@@ -61,7 +61,7 @@ std::unique_ptr<conclave::sframe::MlsContext> mls_receiver() {
   auto c = conclave::sframe::MlsContext::create(conclave::sframe::MlsConfig{});
   CONCLAVE_FUZZ_CHECK(c.has_value());
   const std::array<uint32_t, 4> members = {0, 1, 2, 3};
-  const auto secret = conclave::SecretBytes(32);
+  const auto secret = conclave::SecretBytes(16);  // AEAD.Nk of the profile suite
   CONCLAVE_FUZZ_CHECK((*c)->install_epoch(1, secret, 0, members, 0).has_value());
   return std::move(c).value();
 }

@@ -1,29 +1,10 @@
 #include "crypto/sframe/mls_context.h"
 
 #include <algorithm>
-#include <string_view>
 
-#include "core/writer.h"
-#include "crypto/hkdf.h"
 #include "crypto/sframe/frame_key.h"
 
 namespace conclave::sframe {
-
-namespace {
-
-constexpr std::string_view kSenderLabel = "Conclave SFrame sender ";
-
-// sender_base_key derives the per-member base key from the epoch secret.
-Result<SecretBytes> sender_base_key(CipherSuite s, const SecretBytes& epoch_secret, uint32_t leaf) {
-  const SuiteParams p = suite_params(s);
-  Writer w;
-  w.bytes(as_bytes(kSenderLabel));
-  w.u32(leaf);
-  CONCLAVE_TRY_ASSIGN(const Bytes info, std::move(w).finish());
-  return crypto::hkdf_expand(p.hash, epoch_secret.view(), info, p.nh);
-}
-
-}  // namespace
 
 MlsContext::~MlsContext() = default;
 
@@ -55,16 +36,19 @@ Result<std::unique_ptr<MlsContext::Epoch>> MlsContext::derive_epoch(
   auto e = std::make_unique<Epoch>();
   e->epoch = epoch;
   e->senders.reserve(leaves.size() - 1);
+  // RFC 9605 §5.2: one base_key per epoch; the KID, which differs for every
+  // sender, enters the sframe_key and sframe_salt derivation (§4.4.2), so no
+  // two senders ever encrypt under the same key.
+  const ByteView base = epoch_secret.view();
   for (uint32_t leaf : leaves) {
-    CONCLAVE_TRY_ASSIGN(const SecretBytes base, sender_base_key(config_.suite, epoch_secret, leaf));
     if (leaf == own_leaf) {
       //= RFC 9605 §4.4.1
-      //# A given `base_key` MUST NOT be used for encryption by multiple senders.
-      CONCLAVE_TRY_ASSIGN(SendKey k, SendKey::create(config_.suite, kid(leaf, epoch), base.view()));
+      //# Implementations MUST mark each `base_key` as usable for encryption or
+      //# decryption, never both.
+      CONCLAVE_TRY_ASSIGN(SendKey k, SendKey::create(config_.suite, kid(leaf, epoch), base));
       e->send.emplace(std::move(k));
     } else {
-      CONCLAVE_TRY_ASSIGN(ReceiveKey k,
-                          ReceiveKey::create(config_.suite, kid(leaf, epoch), base.view()));
+      CONCLAVE_TRY_ASSIGN(ReceiveKey k, ReceiveKey::create(config_.suite, kid(leaf, epoch), base));
       e->senders.push_back(Sender{leaf, std::move(k), kEpochGraceFrames});
     }
   }

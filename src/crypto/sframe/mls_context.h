@@ -1,18 +1,16 @@
 // MlsContext: SFrame keys from MLS (RFC 9605 §5.2), as Conclave profiles it
 // in spec/05-media-protection-sframe.md.
 //
-// Per epoch, the MLS layer hands in sframe_epoch_secret =
-// MLS-Exporter(kExporterLabel, "", Nh) — as bytes, or as an exporter
+// Per epoch, the MLS layer hands in base_key =
+// MLS-Exporter(kExporterLabel, "", AEAD.Nk) — as bytes, or as an exporter
 // callback — so this library does not depend on conclave_mls. From it:
 //
-//   base_key[leaf] = HKDF-Expand(sframe_epoch_secret,
-//                                "Conclave SFrame sender " || uint32(leaf), Nh)
-//   KID            = (leaf << E) | (epoch mod 2^E)
-//   sframe_key, sframe_salt = derive_key_salt(KID, base_key[leaf])  (§4.4.2)
+//   KID                     = (leaf << E) | (epoch mod 2^E)
+//   sframe_key, sframe_salt = derive_key_salt(KID, base_key)   (§4.4.2)
 //
-// Each member has its own base key, so no base key is used for encryption by
-// two senders (§4.4.1). The own leaf's key encrypts only; the others'
-// decrypt only. Two epochs are held at most: the current one, and the
+// The KID enters the key and salt derivation, so every sender encrypts under
+// its own key and salt. The own leaf's key encrypts only; the others'
+// decrypt only (§4.4.1). Two epochs are held at most: the current one, and the
 // previous one during its grace period.
 #pragma once
 
@@ -34,8 +32,8 @@
 
 namespace conclave::sframe {
 
-// The MLS exporter label, context and the length (Nh of the suite) that
-// produce sframe_epoch_secret.
+// The MLS exporter label that produces the epoch's base_key (empty context,
+// length AEAD.Nk of the SFrame suite).
 inline constexpr std::string_view kExporterLabel = "SFrame 1.0 Base Key";
 
 // Exporter is the MLS-Exporter(label, context, length) of the epoch being
@@ -75,8 +73,9 @@ class MlsContext {
 
   const MlsConfig& config() const { return config_; }
 
-  // epoch_secret_len is Nh: the exporter length install_epoch expects.
-  size_t epoch_secret_len() const { return suite_params(config_.suite).nh; }
+  // epoch_secret_len is AEAD.Nk: the exporter length install_epoch expects
+  // (RFC 9605 §5.2).
+  size_t epoch_secret_len() const { return suite_params(config_.suite).nk; }
 
   // kid is (leaf << E) | (epoch mod 2^E).
   uint64_t kid(uint32_t leaf, uint64_t epoch) const;

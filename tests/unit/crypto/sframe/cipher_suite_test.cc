@@ -52,7 +52,7 @@ TEST(SframeCipherSuite, the_mls_context_defaults_to_the_profile_suite) {
   EXPECT_EQ(c.epoch_bits, 4u);
   auto ctx = MlsContext::create(c);
   ASSERT_TRUE(ctx.has_value());
-  EXPECT_EQ((*ctx)->epoch_secret_len(), 32u);
+  EXPECT_EQ((*ctx)->epoch_secret_len(), 16u);  // AEAD.Nk (RFC 9605 §5.2)
 }
 
 // verifies: REQ-SFRAME-002

@@ -7,6 +7,7 @@
 #include <array>
 #include <string>
 
+#include "crypto/sframe/context.h"
 #include "crypto/sframe/frame_key.h"
 #include "sframe_test_util.h"
 
@@ -26,7 +27,7 @@ std::unique_ptr<MlsContext> make(unsigned e = kDefaultEpochBits) {
 }
 
 // epoch_secret stands in for the MLS exporter output of `epoch`.
-SecretBytes epoch_secret(uint64_t epoch) { return secret(32, static_cast<uint8_t>(epoch * 13)); }
+SecretBytes epoch_secret(uint64_t epoch) { return secret(16, static_cast<uint8_t>(epoch * 13)); }
 
 void install(MlsContext& c, uint64_t epoch, uint32_t own, uint64_t now) {
   ASSERT_TRUE(c.install_epoch(epoch, epoch_secret(epoch), own, kMembers, now).has_value());
@@ -43,6 +44,23 @@ Bytes protect(MlsContext& c, uint8_t seed) {
 Result<MlsUnprotected> open(MlsContext& c, ByteView frame, uint64_t now) {
   Bytes out(frame.size());
   return c.unprotect(out, frame, {}, now);
+}
+
+// verifies: REQ-SFRAME-008
+TEST(SframeMls, keys_are_rfc9605_section_5_2_keys) {
+  // A frame from leaf 5 in epoch 7 opens in a plain RFC 9605 context that
+  // holds only base_key = the exporter output, keyed by KID (§4.4.2): the
+  // MLS layer adds nothing of its own to the derivation.
+  auto sender = make();
+  install(*sender, 7, 5, 0);
+  const Bytes frame = protect(*sender, 9);
+  Context plain(kProfileSuite);
+  const SecretBytes base = epoch_secret(7);
+  ASSERT_TRUE(plain.add_key(sender->kid(5, 7), base.view(), KeyUsage::kDecrypt).has_value());
+  Bytes out(frame.size());
+  auto opened = plain.unprotect(out, frame, {});
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->kid, 0x57u);
 }
 
 // verifies: REQ-SFRAME-008
@@ -93,7 +111,7 @@ TEST(SframeMls, exporter_is_asked_for_the_profile_label_and_length) {
   };
   ASSERT_TRUE(c->install_epoch(3, exporter, 0, kMembers, 0).has_value());
   EXPECT_EQ(label, "SFrame 1.0 Base Key");
-  EXPECT_EQ(length, 32u);
+  EXPECT_EQ(length, 16u);  // AEAD.Nk of AES_128_GCM_SHA256_128
   EXPECT_EQ(context_len, 0u);
   // The same secret given as bytes yields the same keys.
   auto rx = make();
@@ -249,7 +267,7 @@ TEST(SframeMls, install_checks_its_inputs_and_changes_nothing_on_error) {
   EXPECT_EQ(error_of(b->install_epoch(6, epoch_secret(6), 1, dup, 0)), Err::kInvalidArgument);
   EXPECT_EQ(error_of(b->install_epoch(6, epoch_secret(6), 1, without_own, 0)),
             Err::kInvalidArgument);
-  EXPECT_EQ(error_of(b->install_epoch(6, secret(16, 1), 1, kMembers, 0)), Err::kInvalidArgument);
+  EXPECT_EQ(error_of(b->install_epoch(6, secret(32, 1), 1, kMembers, 0)), Err::kInvalidArgument);
   EXPECT_EQ(error_of(b->install_epoch(5, epoch_secret(5), 1, kMembers, 0)), Err::kInvalidArgument);
   EXPECT_EQ(error_of(b->install_epoch(4, epoch_secret(4), 1, kMembers, 0)), Err::kInvalidArgument);
   EXPECT_FALSE(b->has_previous_epoch());

@@ -137,7 +137,7 @@ TEST(SframeNoAlloc, mls_protect_and_unprotect_allocate_nothing) {
   auto b = std::move(MlsContext::create(MlsConfig{}).value());
   const std::array<uint32_t, 2> members = {0, 1};
   for (uint64_t epoch : {1u, 2u}) {
-    const SecretBytes s = testing::secret(32, static_cast<uint8_t>(epoch));
+    const SecretBytes s = testing::secret(16, static_cast<uint8_t>(epoch));
     ASSERT_TRUE(a->install_epoch(epoch, s, 0, members, 0).has_value());
     if (epoch == 1) {
       ASSERT_TRUE(b->install_epoch(epoch, s, 1, members, 0).has_value());
@@ -151,13 +151,13 @@ TEST(SframeNoAlloc, mls_protect_and_unprotect_allocate_nothing) {
   Bytes old_frame(400);
   auto m_old = [&] {
     auto c = std::move(MlsContext::create(MlsConfig{}).value());
-    const SecretBytes s = testing::secret(32, 1);
+    const SecretBytes s = testing::secret(16, 1);
     EXPECT_TRUE(c->install_epoch(1, s, 0, members, 0).has_value());
     EXPECT_TRUE(c->advance_counter(10).has_value());
     return c->protect(old_frame, pt, {});
   }();
   ASSERT_TRUE(m_old.has_value());
-  const SecretBytes s2 = testing::secret(32, 2);
+  const SecretBytes s2 = testing::secret(16, 2);
   ASSERT_TRUE(b->install_epoch(2, s2, 1, members, 0).has_value());
   bool ok = true;
   size_t news = 0;
