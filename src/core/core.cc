@@ -44,6 +44,10 @@ const char* to_string(Err e) {
       return "message not allowed in this state";
     case Err::kUnsupported:
       return "unsupported algorithm or version";
+    case Err::kUnknownKeyId:
+      return "no key for this key id";
+    case Err::kReplayed:
+      return "replayed or too old";
     case Err::kAuthFailed:
       return "authentication failed";
     case Err::kInvalidPublicKey:

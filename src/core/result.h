@@ -39,6 +39,8 @@ enum class Err : uint16_t {
   kProtocol = 0x0200,
   kUnexpectedMessage,
   kUnsupported,
+  kUnknownKeyId,  // SFrame: no decryption key for the frame's KID
+  kReplayed,      // SFrame: counter already seen or below the replay window
   // crypto: one code for every authentication failure (STY-14)
   kAuthFailed = 0x0300,
   kInvalidPublicKey,

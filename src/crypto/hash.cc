@@ -12,6 +12,8 @@ const char* to_string(HashAlg alg) {
       return "SHA-256";
     case HashAlg::kSha384:
       return "SHA-384";
+    case HashAlg::kSha512:
+      return "SHA-512";
   }
   return "unknown hash";
 }
@@ -22,6 +24,8 @@ size_t hash_len(HashAlg alg) {
       return SHA256_DIGEST_LENGTH;
     case HashAlg::kSha384:
       return SHA384_DIGEST_LENGTH;
+    case HashAlg::kSha512:
+      return SHA512_DIGEST_LENGTH;
   }
   CONCLAVE_ASSERT(false && "unknown HashAlg");
   return 0;
@@ -36,6 +40,9 @@ Bytes hash(HashAlg alg, ByteView data) {
       break;
     case HashAlg::kSha384:
       SHA384(data.data(), data.size(), out.data());
+      break;
+    case HashAlg::kSha512:
+      SHA512(data.data(), data.size(), out.data());
       break;
   }
   return out;

@@ -1,4 +1,5 @@
-// Hash functions: SHA-256 and SHA-384 (FIPS 180-4), from BoringSSL.
+// Hash functions: SHA-256, SHA-384 and SHA-512 (FIPS 180-4), from BoringSSL.
+// SHA-512 serves SFrame cipher suite AES_256_GCM_SHA512_128 (RFC 9605 §4.5).
 #pragma once
 
 #include <cstddef>
@@ -12,11 +13,12 @@ namespace conclave::crypto {
 enum class HashAlg : uint8_t {
   kSha256,
   kSha384,
+  kSha512,
 };
 
 const char* to_string(HashAlg alg);
 
-// hash_len is the digest size of `alg` in bytes (32 or 48).
+// hash_len is the digest size of `alg` in bytes (32, 48 or 64).
 size_t hash_len(HashAlg alg);
 
 // hash returns the digest of `data`. It cannot fail.

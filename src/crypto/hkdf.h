@@ -1,4 +1,4 @@
-// HKDF (RFC 5869): Extract and Expand over SHA-256 or SHA-384.
+// HKDF (RFC 5869): Extract and Expand over SHA-256, SHA-384 or SHA-512.
 //
 // Both return SecretBytes: their outputs are keys. The inputs are borrowed
 // views; callers holding secrets pass SecretBytes::view().

@@ -13,7 +13,7 @@ namespace conclave::crypto {
 
 namespace {
 
-constexpr size_t kMaxMacLen = 48;
+constexpr size_t kMaxMacLen = 64;
 
 Result<void> compute(HashAlg alg, ByteView key, ByteView data, MutableByteView out) {
   unsigned out_len = 0;

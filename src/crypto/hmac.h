@@ -1,4 +1,4 @@
-// HMAC (RFC 2104) over SHA-256 or SHA-384, and its constant-time check.
+// HMAC (RFC 2104) over SHA-256, SHA-384 or SHA-512, and its constant-time check.
 #pragma once
 
 #include "core/bytes.h"

@@ -13,6 +13,8 @@ inline const EVP_MD* evp_md(HashAlg alg) {
       return EVP_sha256();
     case HashAlg::kSha384:
       return EVP_sha384();
+    case HashAlg::kSha512:
+      return EVP_sha512();
   }
   return nullptr;
 }

@@ -25,9 +25,17 @@ TEST(Hash, REQ_CRYPTO_003_sha384_known_answer) {
             "8086072ba1e7cc2358baeca134c825a7");
 }
 
+// verifies: REQ-CRYPTO-003
+TEST(Hash, REQ_CRYPTO_003_sha512_known_answer) {
+  EXPECT_EQ(to_hex(hash(HashAlg::kSha512, as_bytes("abc"))),
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+            "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+}
+
 TEST(Hash, lengths) {
   EXPECT_EQ(hash_len(HashAlg::kSha256), 32u);
   EXPECT_EQ(hash_len(HashAlg::kSha384), 48u);
+  EXPECT_EQ(hash_len(HashAlg::kSha512), 64u);
   EXPECT_EQ(hash(HashAlg::kSha384, hex("00")).size(), 48u);
 }
 

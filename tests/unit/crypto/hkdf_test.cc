@@ -57,6 +57,20 @@ TEST(Hkdf, REQ_CRYPTO_003_sha384) {
 }
 
 // verifies: REQ-CRYPTO-003
+TEST(Hkdf, REQ_CRYPTO_003_sha512) {
+  auto prk = hkdf_extract(HashAlg::kSha512, kSalt, kIkm);
+  ASSERT_TRUE(prk.has_value());
+  EXPECT_EQ(to_hex(prk->view()),
+            "665799823737ded04a88e47e54a5890bb2c3d247c7a4254a8e61350723590a26"
+            "c36238127d8661b88cf80ef802d57e2f7cebcf1e00e083848be19929c61b4237");
+  auto okm = hkdf_expand(HashAlg::kSha512, prk->view(), kInfo, 42);
+  ASSERT_TRUE(okm.has_value());
+  EXPECT_EQ(to_hex(okm->view()),
+            "832390086cda71fb47625bb5ceb168e4c8e26a1a16ed34d9fc7fe92c14815793"
+            "38da362cb8d9f925d7cb");
+}
+
+// verifies: REQ-CRYPTO-003
 TEST(Hkdf, REQ_CRYPTO_003_extract_from_parts_equals_extract_from_concatenation) {
   const Bytes a = hex("0b0b0b0b0b0b0b");
   const Bytes b = hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");

@@ -28,6 +28,11 @@ TEST(Hmac, REQ_CRYPTO_003_known_answers) {
   auto t384 = hmac(HashAlg::kSha384, as_bytes(kKey), as_bytes(kData));
   ASSERT_TRUE(t384.has_value());
   EXPECT_EQ(to_hex(*t384), kSha384Tag);
+  auto t512 = hmac(HashAlg::kSha512, as_bytes(kKey), as_bytes(kData));
+  ASSERT_TRUE(t512.has_value());
+  EXPECT_EQ(to_hex(*t512),
+            "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+            "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
 }
 
 // verifies: REQ-CRYPTO-003
