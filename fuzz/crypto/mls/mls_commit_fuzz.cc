@@ -1,5 +1,5 @@
 // Targets: parse_hpke_ciphertext, parse_update_path_node, parse_update_path, parse_commit
-// Requirements: REQ-MLS-007, REQ-MLS-011
+// Requirements: REQ-MLS-007, REQ-MLS-011, REQ-MLS-010
 //
 // Input: selector byte (selector % 4 picks the parser), then the encoding.
 // Property: round trip (see mls_fuzz_util.h).

@@ -1,6 +1,6 @@
 // Targets: parse_sender, parse_framed_content, parse_framed_content_auth_data,
 // Targets: parse_authenticated_content, parse_sender_data, parse_private_message_content
-// Requirements: REQ-MLS-003, REQ-MLS-007, REQ-MLS-008, REQ-MLS-017
+// Requirements: REQ-MLS-003, REQ-MLS-007, REQ-MLS-008, REQ-MLS-017, REQ-MLS-010
 //
 // Input: selector byte, then the encoding. selector % 6 picks the parser;
 // for the two parsers that need the content type, (selector / 6) % 3 + 1

@@ -1,6 +1,6 @@
 // Targets: parse_certificate, parse_credential, parse_extension, parse_extensions,
 // Targets: parse_capabilities, parse_lifetime, parse_leaf_node, parse_key_package
-// Requirements: REQ-MLS-003, REQ-MLS-004, REQ-MLS-005, REQ-MLS-006, REQ-MLS-011, REQ-MLS-016
+// Requirements: REQ-MLS-003..006, REQ-MLS-010, REQ-MLS-011, REQ-MLS-016
 //
 // Input: selector byte (selector % 8 picks the parser), then the encoding.
 // Property: round trip (see mls_fuzz_util.h).

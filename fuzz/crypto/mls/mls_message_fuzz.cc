@@ -1,6 +1,6 @@
 // Targets: conclave::mls::parse_mls_message (and through it parse_public_message,
 // Targets: parse_private_message, parse_welcome, parse_group_info, parse_key_package)
-// Requirements: REQ-MLS-001, REQ-MLS-002, REQ-MLS-004, REQ-MLS-009
+// Requirements: REQ-MLS-001, REQ-MLS-002, REQ-MLS-004, REQ-MLS-009, REQ-MLS-010
 //
 // Input: one MLSMessage. Property: a rejected input fails with a decode or
 // protocol error; an accepted one re-encodes to the same bytes. Seeds: every

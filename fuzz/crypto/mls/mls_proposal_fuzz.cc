@@ -1,7 +1,7 @@
 // Targets: parse_add, parse_update, parse_remove, parse_pre_shared_key_id, parse_pre_shared_key,
 // Targets: parse_re_init, parse_external_init, parse_group_context_extensions, parse_proposal,
 // Targets: parse_proposal_or_ref
-// Requirements: REQ-MLS-003, REQ-MLS-004, REQ-MLS-005, REQ-MLS-006
+// Requirements: REQ-MLS-003, REQ-MLS-004, REQ-MLS-005, REQ-MLS-006, REQ-MLS-010
 //
 // Input: selector byte (selector % 10 picks the parser), then the encoding.
 // Property: round trip (see mls_fuzz_util.h).

@@ -1,5 +1,5 @@
 // Targets: parse_parent_node, parse_node, parse_ratchet_tree
-// Requirements: REQ-MLS-003, REQ-MLS-007, REQ-MLS-011
+// Requirements: REQ-MLS-003, REQ-MLS-007, REQ-MLS-011, REQ-MLS-010
 //
 // Input: selector byte (selector % 3 picks the parser), then the encoding.
 // Property: round trip (see mls_fuzz_util.h).

@@ -1,6 +1,6 @@
 // Targets: parse_path_secret, parse_group_secrets, parse_encrypted_group_secrets, parse_welcome,
 // Targets: parse_group_context, parse_group_info
-// Requirements: REQ-MLS-004, REQ-MLS-006, REQ-MLS-007, REQ-MLS-011, REQ-MLS-015
+// Requirements: REQ-MLS-004, REQ-MLS-006, REQ-MLS-007, REQ-MLS-011, REQ-MLS-015, REQ-MLS-010
 //
 // Input: selector byte (selector % 6 picks the parser), then the encoding.
 // Property: round trip (see mls_fuzz_util.h).

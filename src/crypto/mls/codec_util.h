@@ -25,6 +25,7 @@ inline Result<void> read_opaque(Reader& r, const char* what, Bytes* out) {
   return {};
 }
 
+// implements: REQ-MLS-009, REQ-MLS-010
 // read_vector reads `T field<V>`: a varint-prefixed body holding whole
 // elements, each read by `parse(Reader&) -> Result<T>`. More than
 // `max_count` elements is kLengthLimit, checked before the element is
