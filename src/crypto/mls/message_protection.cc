@@ -92,9 +92,9 @@ Result<PublicMessage> protect_public_message(const CipherSuite& suite, const Gro
 
   PublicMessage m;
   m.content = content;
-  CONCLAVE_TRY_ASSIGN(m.auth.signature,
-                      sign_framed_content(suite, signature_key, WireFormat::kPublicMessage,
-                                          content, &context));
+  CONCLAVE_TRY_ASSIGN(
+      m.auth.signature,
+      sign_framed_content(suite, signature_key, WireFormat::kPublicMessage, content, &context));
   m.auth.confirmation_tag = Bytes(confirmation_tag.begin(), confirmation_tag.end());
   if (content.sender.sender_type == SenderType::kMember) {
     CONCLAVE_TRY_ASSIGN(m.membership_tag, membership_tag(suite, membership_key, m, context));
@@ -136,12 +136,10 @@ Result<AuthenticatedContent> unprotect_public_message(const CipherSuite& suite,
 }
 
 // implements: REQ-MLS-404, REQ-MLS-405, REQ-MLS-406
-Result<PrivateMessage> protect_private_message(const CipherSuite& suite, const GroupContext& context,
-                                               const SecretBytes& sender_data_secret,
-                                               SecretTree& tree, const SecretBytes& signature_key,
-                                               const FramedContent& content,
-                                               ByteView confirmation_tag, PaddingPolicy padding,
-                                               HandshakePolicy policy) {
+Result<PrivateMessage> protect_private_message(
+    const CipherSuite& suite, const GroupContext& context, const SecretBytes& sender_data_secret,
+    SecretTree& tree, const SecretBytes& signature_key, const FramedContent& content,
+    ByteView confirmation_tag, PaddingPolicy padding, HandshakePolicy policy) {
   CONCLAVE_REQUIRE(in_epoch(context, content.group_id, content.epoch), Err::kInvalidArgument);
   CONCLAVE_REQUIRE(content.sender.sender_type == SenderType::kMember, Err::kInvalidArgument);
   CONCLAVE_REQUIRE(content.sender.index < tree.size().leaf_count(), Err::kInvalidArgument);
@@ -154,9 +152,9 @@ Result<PrivateMessage> protect_private_message(const CipherSuite& suite, const G
   // Everything that can fail is computed before the ratchet advances.
   PrivateMessageContent body;
   body.content = content.content;
-  CONCLAVE_TRY_ASSIGN(body.auth.signature,
-                      sign_framed_content(suite, signature_key, WireFormat::kPrivateMessage,
-                                          content, &context));
+  CONCLAVE_TRY_ASSIGN(
+      body.auth.signature,
+      sign_framed_content(suite, signature_key, WireFormat::kPrivateMessage, content, &context));
   body.auth.confirmation_tag = Bytes(confirmation_tag.begin(), confirmation_tag.end());
   CONCLAVE_TRY_ASSIGN(const Bytes unpadded,
                       detail::encode_value(body, write_private_message_content));
@@ -175,13 +173,12 @@ Result<PrivateMessage> protect_private_message(const CipherSuite& suite, const G
   CONCLAVE_TRY_ASSIGN(const Bytes content_aad, private_content_aad(m));
   CONCLAVE_TRY_ASSIGN(const Bytes sd_aad, sender_data_aad(m));
 
-  CONCLAVE_TRY_ASSIGN(
-      const RatchetKey key,
-      tree.next_sending_key(LeafIndex(content.sender.index), ratchet_for(type)));
+  CONCLAVE_TRY_ASSIGN(const RatchetKey key,
+                      tree.next_sending_key(LeafIndex(content.sender.index), ratchet_for(type)));
   sender_data.generation = key.generation;
   const SecretBytes nonce = apply_reuse_guard(key.nonce, sender_data.reuse_guard);
-  auto sealed = crypto::aead_seal(suite.aead_alg(), key.key.view(), nonce.view(), content_aad,
-                                  plaintext);
+  auto sealed =
+      crypto::aead_seal(suite.aead_alg(), key.key.view(), nonce.view(), content_aad, plaintext);
   secure_zero(plaintext);
   if (!sealed) {
     return sealed.error();
@@ -233,31 +230,31 @@ Result<AuthenticatedContent> unprotect_private_message(
 
   // Every check of the content runs inside open_with, so the key is
   // consumed only for an authentic message (REQ-MLS-407).
-  return tree.open_with(
-      leaf, ratchet_for(m.content_type), sender_data.generation,
-      [&](const RatchetKey& key) -> Result<AuthenticatedContent> {
-        const SecretBytes nonce = apply_reuse_guard(key.nonce, sender_data.reuse_guard);
-        auto plain = crypto::aead_open(suite.aead_alg(), key.key.view(), nonce.view(),
-                                       content_aad, m.ciphertext);
-        if (!plain) {
-          return Error(Err::kAuthFailed, "PrivateMessage content");
-        }
-        auto body = decode_private_message_content(*plain, m.content_type);
-        secure_zero(*plain);
-        if (!body) {
-          return body.error();
-        }
-        AuthenticatedContent a;
-        a.wire_format = WireFormat::kPrivateMessage;
-        a.content.group_id = m.group_id;
-        a.content.epoch = m.epoch;
-        a.content.sender = Sender{SenderType::kMember, sender_data.leaf_index};
-        a.content.authenticated_data = m.authenticated_data;
-        a.content.content = std::move(body->content);
-        a.auth = std::move(body->auth);
-        CONCLAVE_TRY(verify_signature(suite, a, context, lookup));
-        return a;
-      });
+  return tree.open_with(leaf, ratchet_for(m.content_type), sender_data.generation,
+                        [&](const RatchetKey& key) -> Result<AuthenticatedContent> {
+                          const SecretBytes nonce =
+                              apply_reuse_guard(key.nonce, sender_data.reuse_guard);
+                          auto plain = crypto::aead_open(suite.aead_alg(), key.key.view(),
+                                                         nonce.view(), content_aad, m.ciphertext);
+                          if (!plain) {
+                            return Error(Err::kAuthFailed, "PrivateMessage content");
+                          }
+                          auto body = decode_private_message_content(*plain, m.content_type);
+                          secure_zero(*plain);
+                          if (!body) {
+                            return body.error();
+                          }
+                          AuthenticatedContent a;
+                          a.wire_format = WireFormat::kPrivateMessage;
+                          a.content.group_id = m.group_id;
+                          a.content.epoch = m.epoch;
+                          a.content.sender = Sender{SenderType::kMember, sender_data.leaf_index};
+                          a.content.authenticated_data = m.authenticated_data;
+                          a.content.content = std::move(body->content);
+                          a.auth = std::move(body->auth);
+                          CONCLAVE_TRY(verify_signature(suite, a, context, lookup));
+                          return a;
+                        });
 }
 
 }  // namespace conclave::mls

@@ -70,12 +70,9 @@ inline constexpr size_t kMaxPaddingBlock = 4096;
 // Application data is refused (kInvalidArgument): RFC 9420 §6.2 forbids it
 // in a PublicMessage.
 // implements: REQ-MLS-401, REQ-MLS-402
-[[nodiscard]] Result<PublicMessage> protect_public_message(const CipherSuite& suite,
-                                                           const GroupContext& context,
-                                                           const SecretBytes& membership_key,
-                                                           const SecretBytes& signature_key,
-                                                           const FramedContent& content,
-                                                           ByteView confirmation_tag);
+[[nodiscard]] Result<PublicMessage> protect_public_message(
+    const CipherSuite& suite, const GroupContext& context, const SecretBytes& membership_key,
+    const SecretBytes& signature_key, const FramedContent& content, ByteView confirmation_tag);
 
 // unprotect_public_message checks a received PublicMessage and returns its
 // AuthenticatedContent (wire_format mls_public_message). In order: the

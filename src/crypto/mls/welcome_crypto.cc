@@ -42,9 +42,9 @@ Result<Welcome> create_welcome(const CipherSuite& suite, const GroupInfo& group_
   CONCLAVE_TRY_ASSIGN(const SecretBytes welcome_secret,
                       welcome_secret_from_joiner(suite, joiner_secret, psk_secret));
   CONCLAVE_TRY_ASSIGN(const WelcomeKey key, derive_welcome_key(suite, welcome_secret));
-  CONCLAVE_TRY_ASSIGN(w.encrypted_group_info,
-                      crypto::aead_seal(suite.aead_alg(), key.key.view(), key.nonce.view(), {},
-                                        group_info_bytes));
+  CONCLAVE_TRY_ASSIGN(
+      w.encrypted_group_info,
+      crypto::aead_seal(suite.aead_alg(), key.key.view(), key.nonce.view(), {}, group_info_bytes));
 
   for (const WelcomeRecipient& r : recipients) {
     CONCLAVE_REQUIRE(r.key_package.cipher_suite == suite.wire_value(), Err::kInvalidArgument);
@@ -121,8 +121,8 @@ Result<UnverifiedWelcome> open_welcome(const Welcome& welcome, const KeyPackage&
   CONCLAVE_TRY_ASSIGN(const SecretBytes welcome_secret,
                       welcome_secret_from_joiner(suite, secrets.joiner_secret, psk_secret));
   CONCLAVE_TRY_ASSIGN(const WelcomeKey key, derive_welcome_key(suite, welcome_secret));
-  auto group_info_bytes = crypto::aead_open(suite.aead_alg(), key.key.view(), key.nonce.view(),
-                                            {}, welcome.encrypted_group_info);
+  auto group_info_bytes = crypto::aead_open(suite.aead_alg(), key.key.view(), key.nonce.view(), {},
+                                            welcome.encrypted_group_info);
   if (!group_info_bytes) {
     return Error(Err::kAuthFailed, "Welcome encrypted_group_info");
   }
@@ -130,8 +130,7 @@ Result<UnverifiedWelcome> open_welcome(const Welcome& welcome, const KeyPackage&
   if (group_info.group_context.cipher_suite != welcome.cipher_suite) {
     return Error(Err::kProtocol, "GroupInfo cipher suite differs from the Welcome's");
   }
-  return UnverifiedWelcome(suite, std::move(group_info), std::move(secrets),
-                           std::move(psk_secret));
+  return UnverifiedWelcome(suite, std::move(group_info), std::move(secrets), std::move(psk_secret));
 }
 
 // implements: REQ-MLS-411
