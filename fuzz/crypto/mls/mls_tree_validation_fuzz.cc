@@ -1,4 +1,5 @@
-// Targets: PublicTree::decode, PublicTree::from_nodes, PublicTree::validate, PublicTree::resolution, PublicTree::filtered_direct_path, PublicTree::all_tree_hashes
+// Targets: PublicTree::decode, PublicTree::from_nodes, PublicTree::validate,
+// PublicTree::resolution, PublicTree::filtered_direct_path, PublicTree::all_tree_hashes
 // Requirements: REQ-MLS-200, REQ-MLS-202, REQ-MLS-203, REQ-MLS-205
 //
 // Input: a selector byte (bit 0 picks cipher suite 1 or 2), a length byte
