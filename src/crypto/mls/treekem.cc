@@ -162,7 +162,7 @@ Result<CreatedPath> create_update_path(const PublicTree& tree, const TreePrivate
   // commit_secret.
   CONCLAVE_TRY_ASSIGN(DerivedKey leaf_key, derive_node_key(suite, leaf_secret));
   CONCLAVE_TRY_ASSIGN(SecretBytes secret, suite.derive_secret(leaf_secret, "path"));
-  std::vector<PathSecret> secrets;
+  std::vector<NodePathSecret> secrets;
   std::vector<DerivedKey> node_keys;
   std::vector<Bytes> public_keys;
   for (const FilteredPathStep& step : fdp) {
@@ -170,7 +170,7 @@ Result<CreatedPath> create_update_path(const PublicTree& tree, const TreePrivate
     public_keys.push_back(key.public_key);
     node_keys.push_back(std::move(key));
     CONCLAVE_TRY_ASSIGN(SecretBytes next_secret, suite.derive_secret(secret, "path"));
-    secrets.push_back(PathSecret{step.node, std::move(secret)});
+    secrets.push_back(NodePathSecret{step.node, std::move(secret)});
     secret = std::move(next_secret);
   }
   SecretBytes commit_secret = std::move(secret);
@@ -229,16 +229,16 @@ Result<CreatedPath> create_update_path(const PublicTree& tree, const TreePrivate
                      std::move(secrets)};
 }
 
-Result<std::optional<PathSecret>> path_secret_for_joiner(const CreatedPath& created,
-                                                         LeafIndex joiner) {
+Result<std::optional<NodePathSecret>> path_secret_for_joiner(const CreatedPath& created,
+                                                             LeafIndex joiner) {
   CONCLAVE_TRY_ASSIGN(const NodeIndex j, to_node(created.tree.size(), joiner));
-  for (const PathSecret& s : created.path_secrets) {
+  for (const NodePathSecret& s : created.path_secrets) {
     CONCLAVE_TRY_ASSIGN(const bool below, in_subtree(created.tree.size(), s.node, j));
     if (below) {
-      return std::optional<PathSecret>(PathSecret{s.node, s.secret.clone()});
+      return std::optional<NodePathSecret>(NodePathSecret{s.node, s.secret.clone()});
     }
   }
-  return std::optional<PathSecret>();
+  return std::optional<NodePathSecret>();
 }
 
 // implements: REQ-MLS-213

@@ -98,20 +98,20 @@ class TreePrivateState {
   std::map<uint32_t, HeldKey> keys_;
 };
 
-// PathSecret is the path secret of one node of a committer's filtered direct
+// NodePathSecret is the path secret of one node of a committer's filtered direct
 // path, kept for the Welcome (GroupSecrets.path_secret).
-struct PathSecret {
+struct NodePathSecret {
   NodeIndex node;
   SecretBytes secret;
 };
 
 // CreatedPath is the result of create_update_path.
 struct CreatedPath {
-  PublicTree tree;                       // the tree with the path merged
-  TreePrivateState private_state;        // the committer's new keys
-  UpdatePath path;                       // to send in the Commit
-  SecretBytes commit_secret;             // input to the key schedule
-  std::vector<PathSecret> path_secrets;  // bottom up, one per path node
+  PublicTree tree;                           // the tree with the path merged
+  TreePrivateState private_state;            // the committer's new keys
+  UpdatePath path;                           // to send in the Commit
+  SecretBytes commit_secret;                 // input to the key schedule
+  std::vector<NodePathSecret> path_secrets;  // bottom up, one per path node
 };
 
 // UpdatePathParams are the committer's inputs besides the tree. Borrowed for
@@ -142,8 +142,8 @@ struct UpdatePathParams {
 // path_secret_for_joiner is the path secret a new member at `joiner` gets in
 // its Welcome: that of the lowest path node whose subtree holds the joiner
 // (nullopt if none does). Cloned; borrowed from `created`.
-[[nodiscard]] Result<std::optional<PathSecret>> path_secret_for_joiner(const CreatedPath& created,
-                                                                       LeafIndex joiner);
+[[nodiscard]] Result<std::optional<NodePathSecret>> path_secret_for_joiner(
+    const CreatedPath& created, LeafIndex joiner);
 
 // ProcessedPath is the result of process_update_path.
 struct ProcessedPath {
