@@ -1,5 +1,5 @@
-// Helpers shared by the MLS known-answer modules of the key schedule and the
-// secret tree: suite selection and error text.
+// Helpers shared by the MLS known-answer modules: suite selection, error
+// text, and the loop over a file's entries that skips unsupported suites.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "core/result.h"
 #include "crypto/mls/cipher_suite.h"
+#include "vector_report.h"
 
 namespace conclave::kat {
 
@@ -33,6 +34,35 @@ inline std::string unsupported_suite_reason(uint64_t value) {
 // error_text renders a failed call for a report line.
 inline std::string error_text(const char* what, const Error& e) {
   return std::string(what) + " failed: " + to_string(e.code) + " (" + e.detail + ")";
+}
+
+// run_suite_entries runs `check(suite, fields)`, which returns "" or the
+// entry's first problem, on every entry of an MLS vector file. Entries of a
+// suite Conclave does not implement are reported as skipped, with the reason.
+template <typename Check>
+FileReport run_suite_entries(const nlohmann::json& entries, Check&& check) {
+  FileReport report;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Fields f(entries[i], "entry " + std::to_string(i));
+    const uint64_t suite_value = f.u64("cipher_suite");
+    if (!f.ok()) {
+      report.fail(f.path(), f.error());
+      continue;
+    }
+    const std::string where = f.path() + " (cipher suite " + std::to_string(suite_value) + ")";
+    const std::optional<mls::CipherSuite> suite = mls_suite(suite_value);
+    if (!suite) {
+      report.skip(where, unsupported_suite_reason(suite_value));
+      continue;
+    }
+    const std::string problem = check(*suite, f);
+    if (problem.empty()) {
+      report.pass();
+    } else {
+      report.fail(where, problem);
+    }
+  }
+  return report;
 }
 
 }  // namespace conclave::kat

@@ -11,6 +11,7 @@
 #include "crypto/mls/cipher_suite.h"
 #include "crypto/mls/framing.h"
 #include "crypto/mls/transcript_hash.h"
+#include "mls_kat_util.h"
 #include "vector_kinds.h"
 #include "vector_report.h"
 
@@ -74,30 +75,7 @@ std::string check_entry(const CipherSuite& suite, Fields& f) {
 }
 
 FileReport run_mls_transcript_hashes(const nlohmann::json& entries) {
-  FileReport report;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    Fields f(entries[i], "entry " + std::to_string(i));
-    const uint64_t suite_value = f.u64("cipher_suite");
-    if (!f.ok()) {
-      report.fail(f.path(), f.error());
-      continue;
-    }
-    const std::string where = f.path() + " (cipher suite " + std::to_string(suite_value) + ")";
-    auto suite = suite_value <= 0xffff ? CipherSuite::from_wire(static_cast<uint16_t>(suite_value))
-                                       : Result<CipherSuite>(Err::kUnsupported);
-    if (!suite) {
-      report.skip(where, "cipher suite " + std::to_string(suite_value) +
-                             " not supported (Conclave implements 0x0001 and 0x0002)");
-      continue;
-    }
-    const std::string problem = check_entry(*suite, f);
-    if (problem.empty()) {
-      report.pass();
-    } else {
-      report.fail(where, problem);
-    }
-  }
-  return report;
+  return run_suite_entries(entries, check_entry);
 }
 
 }  // namespace

@@ -95,28 +95,7 @@ std::string check_entry(const mls::CipherSuite& suite, Fields& f) {
 }
 
 FileReport run_tree_validation(const nlohmann::json& entries) {
-  FileReport report;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    Fields f(entries[i], "entry " + std::to_string(i));
-    const uint64_t suite_value = f.u64("cipher_suite");
-    if (!f.ok()) {
-      report.fail(f.path(), f.error());
-      continue;
-    }
-    const std::string where = f.path() + " (cipher suite " + std::to_string(suite_value) + ")";
-    const auto suite = mls_suite(suite_value);
-    if (!suite) {
-      report.skip(where, unsupported_suite_reason(suite_value));
-      continue;
-    }
-    const std::string problem = check_entry(*suite, f);
-    if (problem.empty()) {
-      report.pass();
-    } else {
-      report.fail(where, problem);
-    }
-  }
-  return report;
+  return run_suite_entries(entries, check_entry);
 }
 
 }  // namespace
