@@ -125,41 +125,25 @@ std::string check_epoch(const CipherSuite& suite, ByteView group_id, uint64_t ep
 }
 
 FileReport run_key_schedule(const nlohmann::json& entries) {
-  FileReport report;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    Fields f(entries[i], "entry " + std::to_string(i));
-    const uint64_t suite_value = f.u64("cipher_suite");
+  return run_suite_entries(entries, [](const mls::CipherSuite& suite, Fields& f) -> std::string {
     const Bytes group_id = f.hex("group_id");
     SecretBytes init_secret = SecretBytes::copy_of(f.hex("initial_init_secret"));
     const nlohmann::json* epochs = f.array("epochs");
     if (!f.ok()) {
-      report.fail(f.path(), f.error());
-      continue;
+      return f.error();
     }
-    const std::string where = f.path() + " (cipher suite " + std::to_string(suite_value) + ")";
-    const auto suite = mls_suite(suite_value);
-    if (!suite) {
-      report.skip(where, unsupported_suite_reason(suite_value));
-      continue;
+    if (epochs->empty()) {
+      return "no epochs";
     }
-    std::string problem;
-    for (size_t e = 0; e < epochs->size() && problem.empty(); ++e) {
+    for (size_t e = 0; e < epochs->size(); ++e) {
       Fields ef((*epochs)[e], f.path() + " epoch " + std::to_string(e));
-      problem = check_epoch(*suite, group_id, e, ef, init_secret);
+      const std::string problem = check_epoch(suite, group_id, e, ef, init_secret);
       if (!problem.empty()) {
-        problem = "epoch " + std::to_string(e) + ": " + problem;
+        return "epoch " + std::to_string(e) + ": " + problem;
       }
     }
-    if (problem.empty() && epochs->empty()) {
-      problem = "no epochs";
-    }
-    if (problem.empty()) {
-      report.pass();
-    } else {
-      report.fail(where, problem);
-    }
-  }
-  return report;
+    return {};
+  });
 }
 
 }  // namespace

@@ -60,29 +60,13 @@ std::string check_psks(const CipherSuite& suite, Fields& f, const nlohmann::json
 }
 
 FileReport run_psk_secret(const nlohmann::json& entries) {
-  FileReport report;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    Fields f(entries[i], "entry " + std::to_string(i));
-    const uint64_t suite_value = f.u64("cipher_suite");
+  return run_suite_entries(entries, [](const mls::CipherSuite& suite, Fields& f) -> std::string {
     const nlohmann::json* psks = f.array("psks");
     if (!f.ok()) {
-      report.fail(f.path(), f.error());
-      continue;
+      return f.error();
     }
-    const std::string where = f.path() + " (cipher suite " + std::to_string(suite_value) + ")";
-    const auto suite = mls_suite(suite_value);
-    if (!suite) {
-      report.skip(where, unsupported_suite_reason(suite_value));
-      continue;
-    }
-    const std::string problem = check_psks(*suite, f, *psks);
-    if (problem.empty()) {
-      report.pass();
-    } else {
-      report.fail(where, problem);
-    }
-  }
-  return report;
+    return check_psks(suite, f, *psks);
+  });
 }
 
 }  // namespace

@@ -108,34 +108,16 @@ std::string check_leaves(const CipherSuite& suite, Fields& f, const nlohmann::js
 }
 
 FileReport run_secret_tree(const nlohmann::json& entries) {
-  FileReport report;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    Fields f(entries[i], "entry " + std::to_string(i));
-    const uint64_t suite_value = f.u64("cipher_suite");
+  return run_suite_entries(entries, [](const mls::CipherSuite& suite, Fields& f) -> std::string {
     const nlohmann::json* sender_data = f.object("sender_data");
     const nlohmann::json* leaves = f.array("leaves");
     if (!f.ok()) {
-      report.fail(f.path(), f.error());
-      continue;
-    }
-    const std::string where = f.path() + " (cipher suite " + std::to_string(suite_value) + ")";
-    const auto suite = mls_suite(suite_value);
-    if (!suite) {
-      report.skip(where, unsupported_suite_reason(suite_value));
-      continue;
+      return f.error();
     }
     Fields sd(*sender_data, f.path() + " sender_data");
-    std::string problem = check_sender_data(*suite, sd);
-    if (problem.empty()) {
-      problem = check_leaves(*suite, f, *leaves);
-    }
-    if (problem.empty()) {
-      report.pass();
-    } else {
-      report.fail(where, problem);
-    }
-  }
-  return report;
+    std::string problem = check_sender_data(suite, sd);
+    return problem.empty() ? check_leaves(suite, f, *leaves) : problem;
+  });
 }
 
 }  // namespace
