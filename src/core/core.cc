@@ -48,6 +48,10 @@ const char* to_string(Err e) {
       return "no key for this key id";
     case Err::kReplayed:
       return "replayed or too old";
+    case Err::kPolicyViolation:
+      return "forbidden by the group's policy";
+    case Err::kWrongEpoch:
+      return "message for another epoch";
     case Err::kAuthFailed:
       return "authentication failed";
     case Err::kInvalidPublicKey:

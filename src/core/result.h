@@ -39,8 +39,10 @@ enum class Err : uint16_t {
   kProtocol = 0x0200,
   kUnexpectedMessage,
   kUnsupported,
-  kUnknownKeyId,  // SFrame: no decryption key for the frame's KID
-  kReplayed,      // SFrame: counter already seen or below the replay window
+  kUnknownKeyId,     // SFrame: no decryption key for the frame's KID
+  kReplayed,         // SFrame: counter already seen or below the replay window
+  kPolicyViolation,  // MLS: the group's roles policy forbids the proposal or commit
+  kWrongEpoch,       // MLS: the message is for another epoch than the group's
   // crypto: one code for every authentication failure (STY-14)
   kAuthFailed = 0x0300,
   kInvalidPublicKey,
