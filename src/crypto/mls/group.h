@@ -123,7 +123,7 @@ struct Received {
   ReceivedKind kind = ReceivedKind::kApplication;
   Sender sender;
   Bytes authenticated_data;
-  Bytes application_data;  // kApplication only
+  Bytes application_data;     // kApplication only
   bool removed_self = false;  // kCommit: this member was removed
 };
 
@@ -138,8 +138,8 @@ struct CommitOptions {
 
 // CommitOutput is what a commit produces for the wire.
 struct CommitOutput {
-  MlsMessage commit;                   // PublicMessage
-  std::optional<MlsMessage> welcome;   // when the commit adds members
+  MlsMessage commit;                  // PublicMessage
+  std::optional<MlsMessage> welcome;  // when the commit adds members
 };
 
 // Group is one member's state of one group. Move-only (it holds secrets).
@@ -224,27 +224,29 @@ class Group {
     Proposal proposal;
     Sender sender;
   };
-  struct Staged;
   struct ResolvedCommit;
+  struct NextEpoch;
 
   Group(CipherSuite suite, GroupContext context, PublicTree tree, TreePrivateState priv,
         EpochSecrets secrets, SecretTree secret_tree, SecretBytes signature_priv,
         GroupOptions options);
 
   std::optional<uint64_t> now() const;
+  Result<void> check_active() const;
   [[nodiscard]] Result<Bytes> signature_key_of(const FramedContent& content) const;
-  [[nodiscard]] Result<Received> handle_public(const PublicMessage& m);
-  [[nodiscard]] Result<Received> handle_private(const PrivateMessage& m);
   [[nodiscard]] Result<void> check_proposal(const Proposal& p, const Sender& sender) const;
   [[nodiscard]] Result<ResolvedCommit> resolve_commit(const Commit& commit, LeafIndex committer,
                                                       bool own) const;
-  [[nodiscard]] Result<std::unique_ptr<Group>> next_epoch(const ResolvedCommit& resolved,
-                                                          const AuthenticatedContent& commit,
-                                                          const std::optional<UpdatePath>& path,
-                                                          std::optional<Staged>* staged) const;
-  [[nodiscard]] Result<SecretBytes> psk_secret_of(const std::vector<PreSharedKeyId>& ids) const;
   [[nodiscard]] Result<SecretBytes> resolve_psk(const PreSharedKeyId& id) const;
-  Result<void> check_active() const;
+  [[nodiscard]] Result<SecretBytes> psk_secret_of(const std::vector<PreSharedKeyId>& ids) const;
+  [[nodiscard]] Result<NextEpoch> finish_epoch(const ResolvedCommit& resolved, PublicTree tree,
+                                               TreePrivateState priv,
+                                               const SecretBytes& commit_secret,
+                                               const AuthenticatedContent& commit) const;
+  [[nodiscard]] Result<Received> handle_public(const PublicMessage& m);
+  [[nodiscard]] Result<Received> handle_private(const PrivateMessage& m);
+  [[nodiscard]] Result<Received> process_commit(const AuthenticatedContent& commit);
+  void become_removed();
 
   CipherSuite suite_;
   GroupContext context_;
@@ -252,7 +254,7 @@ class Group {
   TreePrivateState priv_;
   LeafIndex own_;
   EpochSecrets secrets_;
-  SecretTree secret_tree_;
+  std::optional<SecretTree> secret_tree_;  // empty once removed
   Bytes interim_transcript_hash_;
   SecretBytes signature_priv_;
   GroupOptions options_;

@@ -52,4 +52,7 @@ inline constexpr size_t kMaxCertificates = 16;  // REQ-MLS-011
 // GroupSecrets.psks.
 inline constexpr size_t kMaxPsks = 256;  // REQ-MLS-011
 
+// external_senders entries of a GroupContext (Conclave has one: the server).
+inline constexpr size_t kMaxExternalSenders = 16;  // REQ-MLS-011
+
 }  // namespace conclave::mls

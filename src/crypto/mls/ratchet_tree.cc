@@ -587,6 +587,37 @@ Result<void> PublicTree::check_unique_keys() const {
 }
 
 // implements: REQ-MLS-204
+Result<void> check_required_capabilities(const LeafNode& leaf,
+                                         const std::vector<Extension>& group_extensions) {
+  const Capabilities& caps = leaf.capabilities;
+  //= RFC 9420 §7.3
+  //# If the GroupContext has a required_capabilities extension, then the
+  //# required extensions, proposals, and credential types MUST be listed in
+  //# the LeafNode's capabilities field.
+  const Extension* e = find_extension(group_extensions, kExtRequiredCapabilities);
+  if (e == nullptr) {
+    return {};
+  }
+  CONCLAVE_TRY_ASSIGN(const RequiredCapabilities rc, read_required_capabilities(e->extension_data));
+  for (const uint16_t x : rc.extensions) {
+    if (x > kLastDefaultExtension && !contains_u16(caps.extensions, x)) {
+      return Error(Err::kInvalidValue, "leaf node: lacks a required extension");
+    }
+  }
+  for (const uint16_t x : rc.proposals) {
+    if (x > kLastDefaultProposal && !contains_u16(caps.proposals, x)) {
+      return Error(Err::kInvalidValue, "leaf node: lacks a required proposal type");
+    }
+  }
+  for (const uint16_t x : rc.credentials) {
+    if (!contains_u16(caps.credentials, x)) {
+      return Error(Err::kInvalidValue, "leaf node: lacks a required credential type");
+    }
+  }
+  return {};
+}
+
+// implements: REQ-MLS-204
 Result<void> PublicTree::validate_leaf(LeafIndex i, const LeafValidationParams& params) const {
   const LeafNode* ln = leaf(i);
   if (ln == nullptr) {
@@ -610,30 +641,8 @@ Result<void> PublicTree::validate_leaf(LeafIndex i, const LeafValidationParams& 
       return Error(Err::kInvalidValue, "leaf node: extension not in its capabilities");
     }
   }
-  //= RFC 9420 §7.3
-  //# If the GroupContext has a required_capabilities extension, then the
-  //# required extensions, proposals, and credential types MUST be listed in
-  //# the LeafNode's capabilities field.
   if (params.group_extensions != nullptr) {
-    if (const Extension* e = find_extension(*params.group_extensions, kExtRequiredCapabilities)) {
-      CONCLAVE_TRY_ASSIGN(const RequiredCapabilities rc,
-                          read_required_capabilities(e->extension_data));
-      for (const uint16_t x : rc.extensions) {
-        if (x > kLastDefaultExtension && !contains_u16(caps.extensions, x)) {
-          return Error(Err::kInvalidValue, "leaf node: lacks a required extension");
-        }
-      }
-      for (const uint16_t x : rc.proposals) {
-        if (x > kLastDefaultProposal && !contains_u16(caps.proposals, x)) {
-          return Error(Err::kInvalidValue, "leaf node: lacks a required proposal type");
-        }
-      }
-      for (const uint16_t x : rc.credentials) {
-        if (!contains_u16(caps.credentials, x)) {
-          return Error(Err::kInvalidValue, "leaf node: lacks a required credential type");
-        }
-      }
-    }
+    CONCLAVE_TRY(check_required_capabilities(*ln, *params.group_extensions));
   }
   //= RFC 9420 §7.3
   //# Verify that the credential type is supported by all members of the

@@ -52,6 +52,14 @@ struct LeafValidationParams {
   std::optional<uint64_t> now;
 };
 
+// check_required_capabilities checks that `leaf` lists every extension,
+// proposal and credential type that a required_capabilities extension in
+// `group_extensions` requires (RFC 9420 §7.3, §11.1); kInvalidValue
+// otherwise, a decode error for a malformed extension.
+// implements: REQ-MLS-204
+[[nodiscard]] Result<void> check_required_capabilities(
+    const LeafNode& leaf, const std::vector<Extension>& group_extensions);
+
 // PublicTree is the ratchet tree of one group (see the file comment).
 // implements: REQ-MLS-200
 class PublicTree {
