@@ -97,6 +97,10 @@ class Fields {
   const nlohmann::json* object(const char* name) { return typed(name, true); }
   const nlohmann::json* array(const char* name) { return typed(name, false); }
 
+  // raw is the field's JSON value as it is (the caller checks its type);
+  // the field must be present (check with has()).
+  const nlohmann::json& raw(const char* name) const { return obj_.at(name); }
+
   // has says whether the field is present (for fields only some modes use).
   bool has(const char* name) const { return obj_.is_object() && obj_.contains(name); }
 
