@@ -143,7 +143,7 @@ struct CommitOutput {
 };
 
 // Group is one member's state of one group. Move-only (it holds secrets).
-// implements: REQ-MLS-300
+// implements: REQ-MLS-300, REQ-MLS-301
 class Group {
  public:
   // create is a new group (RFC 9420 §11) of `group_id` at epoch 0 whose
