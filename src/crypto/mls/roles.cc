@@ -233,7 +233,7 @@ class Judge {
       case SenderType::kMember:
         return judge_member(*sp.proposal, LeafIndex(sp.sender.index));
       case SenderType::kExternal:
-        //= spec/04-group-keys-mls.md#roles-and-policy
+        //= spec/04-group-keys-mls.md#membership
         //# An external sender MAY propose Remove and nothing else.
         if (sp.proposal->proposal_type() != ProposalType::kRemove) {
           return refuse("roles: an external sender may only propose Remove");
@@ -357,9 +357,10 @@ Result<void> conclave_roles_policy(const PolicyCheck& check) {
       expected = &gce->extensions;
     }
   }
-  // Defence in depth against a group layer that would apply extensions no
-  // judged proposal carried.
-  if (!same_extensions(*check.next_extensions, *expected)) {
+  // Defence in depth against a group layer that would install extensions
+  // no judged proposal carried. Only a commit installs anything; a single
+  // proposal entering the cache is judged by its own content.
+  if (check.committer.has_value() && !same_extensions(*check.next_extensions, *expected)) {
     return refuse("roles: the next extensions are not those of the proposals");
   }
   return {};

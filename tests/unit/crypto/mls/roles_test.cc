@@ -617,6 +617,10 @@ TEST(RolesPolicy, NextExtensionsMustBeThoseOfTheProposals) {
   // A GroupContextExtensions proposal, but other extensions installed.
   expect_refused(f.check({{&grant, member(0)}}, LeafIndex(0), &f.context().extensions), detail);
   expect_allowed(f.check({{&grant, member(0)}}, LeafIndex(0), &granted));
+  // A single proposal entering the cache installs nothing: it is judged by
+  // its content whatever next_extensions the group layer shows.
+  expect_allowed(f.check({{&grant, member(0)}}, std::nullopt, &f.context().extensions));
+  expect_allowed(f.check({{&psk, member(1)}}, std::nullopt, &granted));
 }
 
 TEST(RolesPolicy, BrokenCurrentRolesAndNullPointersAreRefused) {
