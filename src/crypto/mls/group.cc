@@ -481,7 +481,7 @@ Result<MlsMessage> Group::propose(const Proposal& proposal, ByteView authenticat
 // applies it (§12.3) to a copy of the tree.
 // implements: REQ-MLS-303
 Result<Group::ResolvedCommit> Group::resolve_commit(const Commit& commit, LeafIndex committer,
-                                                    bool own) const {
+                                                    const LeafNode* path_leaf, bool own) const {
   ResolvedCommit rc{{}, tree_, context_.extensions, {}, {}, {}, false, false};
   const Sender committer_sender{SenderType::kMember, committer.value()};
   for (const ProposalOrRef& por : commit.proposals) {
@@ -616,7 +616,8 @@ Result<Group::ResolvedCommit> Group::resolve_commit(const Commit& commit, LeafIn
   for (const CachedProposal& cp : rc.proposals) {
     view.push_back(SenderedProposal{&cp.proposal, cp.sender});
   }
-  CONCLAVE_TRY(options_.policy(PolicyCheck{&context_, &tree_, view, committer, &rc.extensions}));
+  CONCLAVE_TRY(
+      options_.policy(PolicyCheck{&context_, &tree_, view, committer, &rc.extensions, path_leaf}));
   return rc;
 }
 
@@ -759,7 +760,8 @@ Result<CommitOutput> Group::commit(const CommitOptions& options) {
   for (const Proposal& p : options.inline_proposals) {
     c.proposals.push_back(ProposalOrRef{p});
   }
-  CONCLAVE_TRY_ASSIGN(ResolvedCommit rc, resolve_commit(c, own_, /*own=*/true));
+  // The path leaf keeps the committer's credential and signature key.
+  CONCLAVE_TRY_ASSIGN(ResolvedCommit rc, resolve_commit(c, own_, tree_.leaf(own_), /*own=*/true));
 
   // Conclave's committer always sends a path: fresh keys every epoch.
   TreePrivateState priv = priv_.clone();
@@ -920,7 +922,8 @@ Result<Received> Group::process_commit(const AuthenticatedContent& ac) {
   }
   const Commit& c = std::get<Commit>(ac.content.content);
   const LeafIndex committer(ac.content.sender.index);
-  CONCLAVE_TRY_ASSIGN(ResolvedCommit rc, resolve_commit(c, committer, /*own=*/false));
+  const LeafNode* path_leaf = c.path.has_value() ? &c.path->leaf_node : nullptr;
+  CONCLAVE_TRY_ASSIGN(ResolvedCommit rc, resolve_commit(c, committer, path_leaf, /*own=*/false));
   //= RFC 9420 §12.4.2
   //# If the path value is not populated, validate that the proposals vector
   //# does not require a path

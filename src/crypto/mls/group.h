@@ -236,7 +236,7 @@ class Group {
   [[nodiscard]] Result<Bytes> signature_key_of(const FramedContent& content) const;
   [[nodiscard]] Result<void> check_proposal(const Proposal& p, const Sender& sender) const;
   [[nodiscard]] Result<ResolvedCommit> resolve_commit(const Commit& commit, LeafIndex committer,
-                                                      bool own) const;
+                                                      const LeafNode* path_leaf, bool own) const;
   [[nodiscard]] Result<SecretBytes> resolve_psk(const PreSharedKeyId& id) const;
   [[nodiscard]] Result<SecretBytes> psk_secret_of(const std::vector<PreSharedKeyId>& ids) const;
   [[nodiscard]] Result<NextEpoch> finish_epoch(const ResolvedCommit& resolved, PublicTree tree,

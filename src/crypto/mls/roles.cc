@@ -357,6 +357,15 @@ Result<void> conclave_roles_policy(const PolicyCheck& check) {
       expected = &gce->extensions;
     }
   }
+  //= spec/04-group-keys-mls.md#updates-and-other-proposals
+  //# the new leaf of a commit's path MUST keep the signature_key of the
+  //# committer's current leaf
+  if (check.committer.has_value() && check.committer_leaf != nullptr) {
+    const LeafNode* now = check.tree->leaf(*check.committer);
+    if (now == nullptr || !equal(now->signature_key, check.committer_leaf->signature_key)) {
+      return refuse("roles: a commit's path may not change the signature key");
+    }
+  }
   // Defence in depth against a group layer that would install extensions
   // no judged proposal carried. Only a commit installs anything; a single
   // proposal entering the cache is judged by its own content.
