@@ -281,9 +281,9 @@ Result<LeafIndex> PublicTree::add_leaf(LeafNode leaf_node) {
   CONCLAVE_TRY_ASSIGN(const NodeIndex n, to_node(new_size, index));
   CONCLAVE_TRY_ASSIGN(const std::vector<NodeIndex> dp, direct_path(new_size, n));
   // Nothing below can fail: commit.
-  nodes_.resize(new_size.node_width());
-  size_ = new_size;
+  resize_nodes(new_size);
   slot(n) = Node{std::move(leaf_node)};
+  changed(n);
   //= RFC 9420 §12.1.1
   //# For each non-blank intermediate node along the path from the leaf L
   //# to the root, add L's leaf index to the `unmerged_leaves` list for the node.
@@ -312,6 +312,7 @@ Result<void> PublicTree::update_leaf(LeafIndex i, LeafNode leaf_node) {
   for (const NodeIndex p : dp) {
     slot(p).reset();
   }
+  changed(n);
   return {};
 }
 
@@ -340,13 +341,58 @@ Result<void> PublicTree::remove_leaf(LeafIndex i) {
   for (const NodeIndex p : dp) {
     slot(p).reset();
   }
-  size_ = new_size;
-  nodes_.resize(new_size.node_width());
+  // Invalidate in the old size, then shrink: the nodes kept have the same
+  // subtrees in the smaller tree.
+  changed(n);
+  resize_nodes(new_size);
   return {};
 }
 
+void PublicTree::changed(NodeIndex n) {
+  hash_cache_[n.value()].clear();
+  auto path = direct_path(size_, n);
+  // n is inside the tree (the callers just wrote it), so this cannot fail.
+  CONCLAVE_ASSERT(path.has_value());
+  for (const NodeIndex p : *path) {
+    hash_cache_[p.value()].clear();
+  }
+}
+
+void PublicTree::resize_nodes(TreeSize size) {
+  size_ = size;
+  nodes_.resize(size.node_width());
+  hash_cache_.resize(size.node_width());
+  // A grown tree has a new root (and blank nodes whose cache is empty); a
+  // shrunk one a new root whose old hash covered the dropped half.
+  hash_cache_[root(size_).value()].clear();
+}
+
+namespace {
+
+// holds_any says whether the subtree of `n` (at level k it spans leaves
+// (n - 2^k + 1) / 2 .. (n + 2^k - 1) / 2) holds one of `leaves`.
+bool holds_any(NodeIndex n, const std::vector<uint32_t>& leaves) {
+  const uint32_t half = (uint32_t{1} << level(n)) - 1;
+  const uint32_t first = (n.value() - half) / 2;
+  const uint32_t last = (n.value() + half) / 2;
+  return std::any_of(leaves.begin(), leaves.end(),
+                     [&](uint32_t l) { return l >= first && l <= last; });
+}
+
+}  // namespace
+
 Result<Bytes> PublicTree::hash_subtree(NodeIndex n, const std::vector<uint32_t>* removed,
                                        std::vector<Bytes>* all) const {
+  // The cache holds plain tree hashes; with leaves removed it serves only
+  // subtrees that hold none of them.
+  const bool plain = removed == nullptr || !holds_any(n, *removed);
+  Bytes& cached = hash_cache_[n.value()];
+  if (plain && !cached.empty() && (all == nullptr || is_leaf(n))) {
+    if (all != nullptr) {
+      (*all)[n.value()] = cached;
+    }
+    return cached;
+  }
   Writer w;
   const auto& s = slot(n);
   if (is_leaf(n)) {
@@ -367,6 +413,11 @@ Result<Bytes> PublicTree::hash_subtree(NodeIndex n, const std::vector<uint32_t>*
     CONCLAVE_TRY_ASSIGN(const NodeIndex r, right(size_, n));
     CONCLAVE_TRY_ASSIGN(const Bytes lh, hash_subtree(l, removed, all));
     CONCLAVE_TRY_ASSIGN(const Bytes rh, hash_subtree(r, removed, all));
+    if (plain && !cached.empty()) {
+      // Only `all` made us descend: this node's hash is known.
+      (*all)[n.value()] = cached;
+      return cached;
+    }
     w.u8(static_cast<uint8_t>(NodeType::kParent));
     w.optional_present(s.has_value());
     if (s.has_value()) {
@@ -384,6 +435,9 @@ Result<Bytes> PublicTree::hash_subtree(NodeIndex n, const std::vector<uint32_t>*
   }
   CONCLAVE_TRY_ASSIGN(const Bytes input, std::move(w).finish());
   Bytes h = suite_.hash(input);
+  if (plain) {
+    cached = h;
+  }
   if (all != nullptr) {
     (*all)[n.value()] = h;
   }
@@ -724,6 +778,7 @@ Result<Bytes> PublicTree::merge_path(LeafIndex sender, const LeafNode& leaf_node
   for (size_t k = 0; k < fdp.size(); ++k) {
     next.slot(fdp[k].node) = Node{ParentNode{keys[k], {}, {}}};
   }
+  next.changed(n);
   // Top down: each filtered-path node carries the parent hash of the next
   // one up (the highest carries an empty one), and the leaf that of the
   // lowest (RFC 9420 §7.9).
@@ -736,6 +791,8 @@ Result<Bytes> PublicTree::merge_path(LeafIndex sender, const LeafNode& leaf_node
       leaf_parent_hash = std::move(ph);
     }
   }
+  // The parent hashes just written are part of the path's tree hashes.
+  next.changed(n);
   *this = std::move(next);
   return leaf_parent_hash;
 }

@@ -12,9 +12,12 @@
 // before it writes), so the group state machine can apply a Commit to a copy
 // and keep the copy only if every step succeeded.
 //
-// Tree hashes are not cached: each call walks the tree (O(n) hashes for the
-// root hash, O(n) per parent with unmerged leaves for the parent-hash check).
-// Correctness first; see TODO(perf) in ratchet_tree.cc.
+// Tree hashes are cached per node and a mutation invalidates the cache of the
+// nodes it changes and their ancestors, so after a commit the root hash costs
+// O(log n) hashes instead of O(n). The cache is a private memo of a pure
+// function of the nodes (mutable, like the rest of PublicTree not
+// thread-safe); a parent-hash check that blanks unmerged leaves uses it only
+// for subtrees holding none of them.
 #pragma once
 
 #include <cstdint>
@@ -186,7 +189,12 @@ class PublicTree {
 
  private:
   PublicTree(CipherSuite suite, TreeSize size, std::vector<std::optional<Node>> nodes)
-      : suite_(suite), size_(size), nodes_(std::move(nodes)) {}
+      : suite_(suite), size_(size), nodes_(std::move(nodes)), hash_cache_(nodes_.size()) {}
+  // changed drops the cached hashes of `n` and of its ancestors in the
+  // current size; every write to a slot calls it.
+  void changed(NodeIndex n);
+  // resize_nodes sets the tree to `size` (nodes and cache).
+  void resize_nodes(TreeSize size);
 
   const std::optional<Node>& slot(NodeIndex n) const { return nodes_[n.value()]; }
   std::optional<Node>& slot(NodeIndex n) { return nodes_[n.value()]; }
@@ -199,6 +207,8 @@ class PublicTree {
   CipherSuite suite_;
   TreeSize size_;
   std::vector<std::optional<Node>> nodes_;
+  // hash_cache_[n] is node n's tree hash, empty when not known.
+  mutable std::vector<Bytes> hash_cache_;
 };
 
 }  // namespace conclave::mls

@@ -325,5 +325,60 @@ TEST(RatchetTree, ValidateRejectsInconsistentUnmergedLeaves) {
             Err::kInvalidValue);
 }
 
+// fresh_hash is the tree hash of the same nodes loaded anew (empty cache).
+Bytes fresh_hash(const PublicTree& t) {
+  auto copy = PublicTree::from_nodes(t.suite(), t.to_nodes());
+  CONCLAVE_ASSERT(copy.has_value());
+  auto h = copy->tree_hash();
+  CONCLAVE_ASSERT(h.has_value());
+  return *h;
+}
+
+void expect_cache_consistent(const PublicTree& t) {
+  auto cached = t.tree_hash();
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(*cached, fresh_hash(t));
+  auto all = t.all_tree_hashes();
+  ASSERT_TRUE(all.has_value());
+  auto fresh = PublicTree::from_nodes(t.suite(), t.to_nodes());
+  ASSERT_TRUE(fresh.has_value());
+  auto fresh_all = fresh->all_tree_hashes();
+  ASSERT_TRUE(fresh_all.has_value());
+  EXPECT_EQ(*all, *fresh_all);
+}
+
+// verifies: REQ-MLS-202
+TEST(RatchetTree, CachedTreeHashesFollowEveryMutation) {
+  // Every mutation (add with growth, update, remove with shrinking, path
+  // merge with parent hashes) must leave the cached hashes equal to those
+  // of the same tree hashed from scratch.
+  TestGroup g(CipherSuite(CipherSuiteId::kX25519Aes128GcmSha256Ed25519), 3);
+  expect_cache_consistent(g.tree());
+  g.commit(LeafIndex(0));
+  expect_cache_consistent(g.tree());
+  const LeafIndex d = g.add();  // grows to 4 leaves, unmerged leaves on the path
+  expect_cache_consistent(g.tree());
+  g.add();  // grows to 8 leaves
+  expect_cache_consistent(g.tree());
+  g.commit(LeafIndex(1));
+  expect_cache_consistent(g.tree());
+  ASSERT_TRUE(g.tree().verify_parent_hashes().has_value());
+  expect_cache_consistent(g.tree());
+  g.remove(LeafIndex(4));  // shrinks back to 4 leaves
+  expect_cache_consistent(g.tree());
+  g.commit(d);
+  expect_cache_consistent(g.tree());
+  LeafNode replaced = *g.tree().leaf(LeafIndex(2));
+  replaced.leaf_node_source = LeafNodeSource::kUpdate;
+  replaced.signature.push_back(1);  // no signature check here: tree only
+  ASSERT_TRUE(g.mutable_tree().update_leaf(LeafIndex(2), replaced).has_value());
+  expect_cache_consistent(g.tree());
+  // A copy carries its cache and then diverges independently.
+  PublicTree copy = g.tree();
+  ASSERT_TRUE(copy.remove_leaf(LeafIndex(1)).has_value());
+  expect_cache_consistent(copy);
+  expect_cache_consistent(g.tree());
+}
+
 }  // namespace
 }  // namespace conclave::mls
