@@ -830,9 +830,20 @@ Result<void> Group::merge_pending_commit() {
     return Error(Err::kUnexpectedMessage, "no staged commit to merge");
   }
   const std::unique_ptr<Group> next = std::move(pending_);
-  *this = std::move(*next);
+  install(std::move(*next));
   return {};
 }
+
+void Group::install(Group&& next) {
+  auto previous = std::unique_ptr<PreviousEpoch>(
+      new PreviousEpoch{std::move(context_), std::move(tree_),
+                        std::move(secrets_.sender_data_secret), std::move(*secret_tree_)});
+  *this = std::move(next);
+  previous_ = std::move(previous);
+}
+
+// implements: REQ-MLS-309
+void Group::forget_previous_epoch() { previous_.reset(); }
 
 void Group::discard_pending_commit() {
   pending_.reset();
@@ -880,6 +891,7 @@ Result<Received> Group::handle_public(const PublicMessage& m) {
   }
   Received out;
   out.sender = fc.sender;
+  out.epoch = fc.epoch;
   out.authenticated_data = fc.authenticated_data;
   // This member's own commit, relayed back by the server: it won the epoch.
   if (fc.content_type() == ContentType::kCommit && fc.sender.sender_type == SenderType::kMember &&
@@ -933,6 +945,7 @@ Result<Received> Group::process_commit(const AuthenticatedContent& ac) {
   Received out;
   out.kind = ReceivedKind::kCommit;
   out.sender = ac.content.sender;
+  out.epoch = ac.content.epoch;
   out.authenticated_data = ac.content.authenticated_data;
   if (rc.removes_self) {
     // This member holds no key of the next epoch; the commit was
@@ -973,7 +986,7 @@ Result<Received> Group::process_commit(const AuthenticatedContent& ac) {
   // Only now does anything change; the old epoch's secrets are zeroised as
   // the old state is dropped.
   const std::unique_ptr<Group> staged = std::move(next.group);
-  *this = std::move(*staged);
+  install(std::move(*staged));
   return out;
 }
 
@@ -985,32 +998,48 @@ void Group::become_removed() {
   resumption_psks_.clear();
   pending_.reset();
   pending_commit_.clear();
+  previous_.reset();
   PublicTree without_us = tree_;
   if (without_us.remove_leaf(own_)) {
     priv_.prune(without_us);
   }
 }
 
+// implements: REQ-MLS-309
 Result<Received> Group::handle_private(const PrivateMessage& m) {
   if (!equal(m.group_id, context_.group_id)) {
     return Error(Err::kProtocol, "message for another group");
   }
-  if (m.epoch != context_.epoch) {
+  // The current epoch, or the previous one while its keys are kept.
+  const bool current = m.epoch == context_.epoch;
+  if (!current && (previous_ == nullptr || m.epoch != previous_->context.epoch)) {
     return Error(Err::kWrongEpoch, "PrivateMessage for another epoch");
   }
-  const SignatureKeyLookup lookup = [this](const FramedContent& c) { return signature_key_of(c); };
+  const GroupContext& context = current ? context_ : previous_->context;
+  const PublicTree& tree = current ? tree_ : previous_->tree;
+  const SecretBytes& sender_data_secret =
+      current ? secrets_.sender_data_secret : previous_->sender_data_secret;
+  SecretTree& secret_tree = current ? *secret_tree_ : previous_->secret_tree;
+
+  const SignatureKeyLookup lookup = [&tree](const FramedContent& c) -> Result<Bytes> {
+    const LeafNode* leaf = tree.leaf(LeafIndex(c.sender.index));
+    if (c.sender.sender_type != SenderType::kMember || leaf == nullptr) {
+      return Error(Err::kProtocol, "sender is not a member of the group");
+    }
+    return leaf->signature_key;
+  };
   // A member never opens its own PrivateMessages: its ratchet for its own
   // leaf is a sending ratchet, and consuming from it would break it.
-  const IsMember is_member = [this](LeafIndex leaf) {
-    return leaf != own_ && tree_.leaf(leaf) != nullptr;
+  const IsMember is_member = [this, &tree](LeafIndex leaf) {
+    return leaf != own_ && tree.leaf(leaf) != nullptr;
   };
-  CONCLAVE_TRY_ASSIGN(
-      AuthenticatedContent ac,
-      unprotect_private_message(suite_, context_, secrets_.sender_data_secret, *secret_tree_, m,
-                                is_member, lookup, HandshakePolicy::kConclave));
+  CONCLAVE_TRY_ASSIGN(AuthenticatedContent ac,
+                      unprotect_private_message(suite_, context, sender_data_secret, secret_tree, m,
+                                                is_member, lookup, HandshakePolicy::kConclave));
   Received out;
   out.kind = ReceivedKind::kApplication;
   out.sender = ac.content.sender;
+  out.epoch = m.epoch;
   out.authenticated_data = std::move(ac.content.authenticated_data);
   out.application_data = std::move(std::get<ApplicationData>(ac.content.content).data);
   return out;

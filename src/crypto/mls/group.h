@@ -125,6 +125,7 @@ struct Received {
   Bytes authenticated_data;
   Bytes application_data;     // kApplication only
   bool removed_self = false;  // kCommit: this member was removed
+  uint64_t epoch = 0;         // the epoch the message belonged to
 };
 
 // CommitOptions select what a commit covers.
@@ -214,10 +215,20 @@ class Group {
   // handle processes one received MLSMessage of this group: a proposal
   // (PublicMessage from a member or an external sender), a commit
   // (PublicMessage from a member; this member's own staged commit is merged)
-  // or application data (PrivateMessage). Messages of another epoch are
-  // kWrongEpoch. On any error the Group is unchanged.
+  // or application data (PrivateMessage). Application data of the previous
+  // epoch is still opened until the next epoch change or
+  // forget_previous_epoch() (messages in flight while a commit lands);
+  // everything else of another epoch is kWrongEpoch. On any error the Group
+  // is unchanged.
   // implements: REQ-MLS-305, REQ-MLS-306
   [[nodiscard]] Result<Received> handle(const MlsMessage& message);
+
+  // forget_previous_epoch deletes the previous epoch's application keys
+  // now (the application calls it once in-flight messages had time to
+  // arrive); they are deleted at the next epoch change anyway.
+  // implements: REQ-MLS-309
+  void forget_previous_epoch();
+  bool holds_previous_epoch() const { return previous_ != nullptr; }
 
  private:
   struct CachedProposal {
@@ -226,6 +237,14 @@ class Group {
   };
   struct ResolvedCommit;
   struct NextEpoch;
+  // PreviousEpoch is what opening the previous epoch's application data
+  // needs: its context, tree (senders and their keys) and message keys.
+  struct PreviousEpoch {
+    GroupContext context;
+    PublicTree tree;
+    SecretBytes sender_data_secret;
+    SecretTree secret_tree;
+  };
 
   Group(CipherSuite suite, GroupContext context, PublicTree tree, TreePrivateState priv,
         EpochSecrets secrets, SecretTree secret_tree, SecretBytes signature_priv,
@@ -247,6 +266,9 @@ class Group {
   [[nodiscard]] Result<Received> handle_private(const PrivateMessage& m);
   [[nodiscard]] Result<Received> process_commit(const AuthenticatedContent& commit);
   void become_removed();
+  // install replaces this state with `next`, keeping this epoch's
+  // application keys as `next`'s previous epoch.
+  void install(Group&& next);
 
   CipherSuite suite_;
   GroupContext context_;
@@ -267,6 +289,8 @@ class Group {
   // encoding to recognise it when the server relays it back.
   std::unique_ptr<Group> pending_;
   Bytes pending_commit_;
+  // The previous epoch's application keys (REQ-MLS-309), or null.
+  std::unique_ptr<PreviousEpoch> previous_;
 };
 
 }  // namespace conclave::mls

@@ -333,7 +333,7 @@ TEST_P(GroupTest, TamperedCommitIsRefusedAndTheGenuineOneStillApplies) {
   expect_agree({&ga, &gb});
 }
 
-// verifies: REQ-MLS-305
+// verifies: REQ-MLS-305, REQ-MLS-309
 TEST_P(GroupTest, MessagesOfAnotherEpochOrGroupAreRefused) {
   const Client a = make_client(suite(), "alice");
   const Client b = make_client(suite(), "bob");
@@ -345,8 +345,27 @@ TEST_P(GroupTest, MessagesOfAnotherEpochOrGroupAreRefused) {
   ASSERT_TRUE(out.has_value());
   ASSERT_TRUE(ga.merge_pending_commit().has_value());
   ASSERT_TRUE(gb.handle(out->commit).has_value());
-  EXPECT_EQ(error_of(gb.handle(*old)), Err::kWrongEpoch);
   EXPECT_EQ(error_of(gb.handle(out->commit)), Err::kWrongEpoch);
+  // Application data of the previous epoch still opens until the keys are
+  // forgotten (REQ-MLS-309), and only then is it kWrongEpoch.
+  auto late = gb.handle(*old);
+  ASSERT_TRUE(late.has_value()) << late.error().detail;
+  EXPECT_EQ(late->epoch, 1u);
+  EXPECT_EQ(late->application_data, to_bytes(as_bytes(std::string_view("epoch 1"))));
+  gb.forget_previous_epoch();
+  EXPECT_FALSE(gb.holds_previous_epoch());
+  EXPECT_EQ(error_of(gb.handle(*old)), Err::kWrongEpoch);
+  // Two epochs back is never accepted.
+  auto older = ga.protect(as_bytes(std::string_view("epoch 2")));
+  ASSERT_TRUE(older.has_value());
+  for (int i = 0; i < 2; ++i) {
+    auto c = ga.commit({});
+    ASSERT_TRUE(c.has_value());
+    ASSERT_TRUE(ga.merge_pending_commit().has_value());
+    ASSERT_TRUE(gb.handle(c->commit).has_value());
+  }
+  EXPECT_TRUE(gb.holds_previous_epoch());
+  EXPECT_EQ(error_of(gb.handle(*older)), Err::kWrongEpoch);
 
   MlsMessage other = *old;
   std::get<PrivateMessage>(other.body).group_id.push_back(1);
