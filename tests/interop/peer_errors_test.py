@@ -161,6 +161,15 @@ def run_suite(command, suite):
     check(got.get("kind") == "application" and got.get("data") == "68656c6c6f",
           f"handle: got {got}")
     b.refused("handle the commit of the previous epoch", {"op": "handle", "msg": commit})
+    # Commits the library refuses leave both members where they were.
+    before = a.state()
+    a.refused("add a member's key package again", {"op": "add", "key_packages": [kp]})
+    other = Peer(command, 3 - suite)
+    kp_other = other.ok("key_package of the other suite", "key_package", name="X",
+                        identity="xavier")["msg"]
+    a.refused("add a key package of the other suite", {"op": "add", "key_packages": [kp_other]})
+    other.close()
+    check(a.state() == before == b.state(), "a refused add changed the group")
     check(a.state() == b.state(), "A and B disagree at the end")
     a.close()
     b.close()

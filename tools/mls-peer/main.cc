@@ -110,21 +110,29 @@ std::string string_field(const Json& request, const char* name) {
   return v.get<std::string>();
 }
 
-Bytes hex_field(const Json& request, const char* name) {
-  auto bytes = from_hex(string_field(request, name));
+// hex_of decodes the hex string `v` (the request field `name`).
+Bytes hex_of(const Json& v, const std::string& name) {
+  if (!v.is_string()) {
+    throw RequestError("field '" + name + "': expected a hex string, got " + v.type_name());
+  }
+  auto bytes = from_hex(v.get_ref<const std::string&>());
   if (!bytes.has_value()) {
-    throw RequestError(
-        std::string("field '") + name + "': not an even-length hex string" +
-        (bytes.error().offset != Error::kNoOffset
-             ? " (bad digit at character " + std::to_string(bytes.error().offset) + ")"
-             : std::string()));
+    std::string where;
+    if (bytes.error().offset != Error::kNoOffset) {
+      where = " (at character " + std::to_string(bytes.error().offset) + ")";
+    }
+    throw RequestError("field '" + name + "': not an even-length hex string" + where);
   }
   return std::move(bytes).value();
 }
 
+Bytes hex_field(const Json& request, const char* name) {
+  return hex_of(field(request, name), name);
+}
+
 // identity_field is the BasicCredential identity: printable ASCII, verbatim.
 Bytes identity_field(const Json& request) {
-  std::string identity = string_field(request, "identity");
+  const std::string identity = string_field(request, "identity");
   for (char c : identity) {
     if (c < 0x20 || c > 0x7e) {
       throw RequestError("field 'identity': expected printable ASCII");
@@ -139,11 +147,18 @@ size_t length_field(const Json& request) {
   uint64_t length = 0;
   if (v.is_number_unsigned()) {
     length = v.get<uint64_t>();
-  } else if (v.is_string() && !v.get<std::string>().empty() && v.get<std::string>().size() <= 5 &&
-             v.get<std::string>().find_first_not_of("0123456789") == std::string::npos) {
-    length = std::stoull(v.get<std::string>());
+  } else if (v.is_string()) {
+    // At most 5 digits, so stoull cannot throw; the range is checked below.
+    const std::string& digits = v.get_ref<const std::string&>();
+    if (digits.empty() || digits.size() > 5 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      throw RequestError("field 'length': '" + digits + "' is not a decimal number");
+    }
+    length = std::stoull(digits);
   } else {
-    throw RequestError("field 'length': expected a non-negative integer or a decimal string");
+    throw RequestError(std::string("field 'length': expected a non-negative integer or a "
+                                   "decimal string, got ") +
+                       v.type_name());
   }
   if (length > kMaxExportLength) {
     throw RequestError("field 'length': above 65535");
@@ -230,14 +245,8 @@ class Client {
     CommitOptions options;
     for (size_t i = 0; i < list.size(); ++i) {
       std::string name = "key_packages[" + std::to_string(i) + "]";
-      if (!list[i].is_string()) {
-        throw RequestError("field '" + name + "': expected a string");
-      }
-      auto bytes = from_hex(list[i].get<std::string>());
-      if (!bytes.has_value()) {
-        throw RequestError("field '" + name + "': not an even-length hex string");
-      }
-      options.inline_proposals.push_back(Proposal{Add{decode_key_package_either(*bytes, name)}});
+      Bytes bytes = hex_of(list[i], name);
+      options.inline_proposals.push_back(Proposal{Add{decode_key_package_either(bytes, name)}});
     }
     CommitOutput out = fail_on(group.commit(options), "Group::commit");
     // From here on the commit is staged; drop it if anything fails before
