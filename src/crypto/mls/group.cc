@@ -481,7 +481,7 @@ Result<MlsMessage> Group::propose(const Proposal& proposal, ByteView authenticat
 // applies it (§12.3) to a copy of the tree.
 // implements: REQ-MLS-303
 Result<Group::ResolvedCommit> Group::resolve_commit(const Commit& commit, LeafIndex committer,
-                                                    bool own) const {
+                                                    const LeafNode* path_leaf, bool own) const {
   ResolvedCommit rc{{}, tree_, context_.extensions, {}, {}, {}, false, false};
   const Sender committer_sender{SenderType::kMember, committer.value()};
   for (const ProposalOrRef& por : commit.proposals) {
@@ -616,7 +616,8 @@ Result<Group::ResolvedCommit> Group::resolve_commit(const Commit& commit, LeafIn
   for (const CachedProposal& cp : rc.proposals) {
     view.push_back(SenderedProposal{&cp.proposal, cp.sender});
   }
-  CONCLAVE_TRY(options_.policy(PolicyCheck{&context_, &tree_, view, committer, &rc.extensions}));
+  CONCLAVE_TRY(
+      options_.policy(PolicyCheck{&context_, &tree_, view, committer, &rc.extensions, path_leaf}));
   return rc;
 }
 
@@ -709,19 +710,58 @@ Result<CommitOutput> Group::commit(const CommitOptions& options) {
   const Sender self{SenderType::kMember, own_.value()};
   Commit c;
   if (options.include_cached) {
+    //= RFC 9420 §12.2
+    //# If there are multiple proposals that apply to the same leaf, the
+    //# committer chooses one and includes only that one in the Commit,
+    //# considering the rest invalid.
+    // The same for two PSK proposals naming one PSK, two
+    // GroupContextExtensions proposals and two Adds of one client: the first
+    // (in ProposalRef order, which every member can reproduce) is kept. A
+    // proposal to remove the committer is left for another member.
+    std::set<uint32_t> leaves;
+    std::set<Bytes> psks;
+    std::set<Bytes> clients;
+    bool have_gce = false;
     for (const auto& [ref, cp] : proposals_) {
-      // A proposal to remove the committer is left for another member.
-      if (cp.proposal.proposal_type() == ProposalType::kRemove &&
-          std::get<Remove>(cp.proposal.body).removed == own_.value()) {
-        continue;
+      bool keep = true;
+      switch (cp.proposal.proposal_type()) {
+        case ProposalType::kRemove: {
+          const uint32_t removed = std::get<Remove>(cp.proposal.body).removed;
+          keep = removed != own_.value() && leaves.insert(removed).second;
+          break;
+        }
+        case ProposalType::kUpdate:
+          keep = cp.sender.index != own_.value() && leaves.insert(cp.sender.index).second;
+          break;
+        case ProposalType::kPsk: {
+          CONCLAVE_TRY_ASSIGN(Bytes id,
+                              encode_psk_id(std::get<PreSharedKey>(cp.proposal.body).psk));
+          keep = psks.insert(std::move(id)).second;
+          break;
+        }
+        case ProposalType::kGroupContextExtensions:
+          keep = !have_gce;
+          have_gce = true;
+          break;
+        case ProposalType::kAdd:
+          keep = clients.insert(std::get<Add>(cp.proposal.body).key_package.leaf_node.signature_key)
+                     .second;
+          break;
+        case ProposalType::kReInit:
+        case ProposalType::kExternalInit:
+          keep = false;  // never cached (check_proposal refuses them)
+          break;
       }
-      c.proposals.push_back(ProposalOrRef{ref});
+      if (keep) {
+        c.proposals.push_back(ProposalOrRef{ref});
+      }
     }
   }
   for (const Proposal& p : options.inline_proposals) {
     c.proposals.push_back(ProposalOrRef{p});
   }
-  CONCLAVE_TRY_ASSIGN(ResolvedCommit rc, resolve_commit(c, own_, /*own=*/true));
+  // The path leaf keeps the committer's credential and signature key.
+  CONCLAVE_TRY_ASSIGN(ResolvedCommit rc, resolve_commit(c, own_, tree_.leaf(own_), /*own=*/true));
 
   // Conclave's committer always sends a path: fresh keys every epoch.
   TreePrivateState priv = priv_.clone();
@@ -882,7 +922,8 @@ Result<Received> Group::process_commit(const AuthenticatedContent& ac) {
   }
   const Commit& c = std::get<Commit>(ac.content.content);
   const LeafIndex committer(ac.content.sender.index);
-  CONCLAVE_TRY_ASSIGN(ResolvedCommit rc, resolve_commit(c, committer, /*own=*/false));
+  const LeafNode* path_leaf = c.path.has_value() ? &c.path->leaf_node : nullptr;
+  CONCLAVE_TRY_ASSIGN(ResolvedCommit rc, resolve_commit(c, committer, path_leaf, /*own=*/false));
   //= RFC 9420 §12.4.2
   //# If the path value is not populated, validate that the proposals vector
   //# does not require a path
@@ -958,7 +999,11 @@ Result<Received> Group::handle_private(const PrivateMessage& m) {
     return Error(Err::kWrongEpoch, "PrivateMessage for another epoch");
   }
   const SignatureKeyLookup lookup = [this](const FramedContent& c) { return signature_key_of(c); };
-  const IsMember is_member = [this](LeafIndex leaf) { return tree_.leaf(leaf) != nullptr; };
+  // A member never opens its own PrivateMessages: its ratchet for its own
+  // leaf is a sending ratchet, and consuming from it would break it.
+  const IsMember is_member = [this](LeafIndex leaf) {
+    return leaf != own_ && tree_.leaf(leaf) != nullptr;
+  };
   CONCLAVE_TRY_ASSIGN(
       AuthenticatedContent ac,
       unprotect_private_message(suite_, context_, secrets_.sender_data_secret, *secret_tree_, m,

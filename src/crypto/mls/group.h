@@ -143,7 +143,7 @@ struct CommitOutput {
 };
 
 // Group is one member's state of one group. Move-only (it holds secrets).
-// implements: REQ-MLS-300
+// implements: REQ-MLS-300, REQ-MLS-301
 class Group {
  public:
   // create is a new group (RFC 9420 §11) of `group_id` at epoch 0 whose
@@ -236,7 +236,7 @@ class Group {
   [[nodiscard]] Result<Bytes> signature_key_of(const FramedContent& content) const;
   [[nodiscard]] Result<void> check_proposal(const Proposal& p, const Sender& sender) const;
   [[nodiscard]] Result<ResolvedCommit> resolve_commit(const Commit& commit, LeafIndex committer,
-                                                      bool own) const;
+                                                      const LeafNode* path_leaf, bool own) const;
   [[nodiscard]] Result<SecretBytes> resolve_psk(const PreSharedKeyId& id) const;
   [[nodiscard]] Result<SecretBytes> psk_secret_of(const std::vector<PreSharedKeyId>& ids) const;
   [[nodiscard]] Result<NextEpoch> finish_epoch(const ResolvedCommit& resolved, PublicTree tree,

@@ -45,10 +45,15 @@ struct PolicyCheck {
   // in the order they are applied, and the committing member.
   std::span<const SenderedProposal> proposals;
   std::optional<LeafIndex> committer;
-  // The GroupContext extensions after the proposals are applied (equal to
-  // context->extensions unless a GroupContextExtensions proposal is
-  // among them).
+  // For a commit: the GroupContext extensions after its proposals are
+  // applied (equal to context->extensions unless a GroupContextExtensions
+  // proposal is among them). For a single proposal: context->extensions
+  // (the proposal itself shows what it would change).
   const std::vector<Extension>* next_extensions = nullptr;
+  // For a commit with a path: the committer's new leaf (not yet verified;
+  // a commit whose leaf does not verify is refused later anyway). Null
+  // otherwise.
+  const LeafNode* committer_leaf = nullptr;
 };
 
 // GroupPolicy decides; an error (kPolicyViolation) rejects.
