@@ -93,8 +93,7 @@ struct RepResult {
 class Bench {
  public:
   explicit Bench(size_t size)
-      : size_(size),
-        batch_(std::max<size_t>(16, kBatchBytes / size)),
+      : batch_(std::max<size_t>(16, kBatchBytes / size)),
         plaintext_(size),
         frames_(batch_, Bytes(size + kMaxFrameOverhead)),
         frame_lens_(batch_),
@@ -157,7 +156,6 @@ class Bench {
     }
   }
 
-  size_t size_;
   size_t batch_;
   Bytes plaintext_;
   std::vector<Bytes> frames_;

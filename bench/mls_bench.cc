@@ -297,15 +297,21 @@ PairTiming measure_commits(Group& a, std::vector<Group>& processors, int reps) {
   return t;
 }
 
+// encoded_parent_size is the encoded size of a present parent node with a
+// parent hash and no unmerged leaves (the root has an empty parent hash, so
+// the largest such node is taken), with its optional<Node> presence byte.
 size_t encoded_parent_size(const mls::PublicTree& tree) {
-  const mls::NodeIndex root = mls::root(tree.size());
-  const mls::ParentNode* p = tree.parent_node(root);
-  if (p == nullptr) {
-    return 0;
+  size_t largest = 0;
+  for (uint32_t i = 1; i < tree.size().node_width(); i += 2) {
+    const mls::ParentNode* p = tree.parent_node(mls::NodeIndex(i));
+    if (p == nullptr || !p->unmerged_leaves.empty()) {
+      continue;
+    }
+    Writer w;
+    mls::write_node(w, mls::Node{*p});
+    largest = std::max(largest, w.size() + 1);
   }
-  Writer w;
-  mls::write_node(w, mls::Node{*p});
-  return w.size() + 1;  // + the optional<Node> presence byte
+  return largest;
 }
 
 size_t present_parents(const mls::PublicTree& tree) {
@@ -448,7 +454,8 @@ void run_size(Context& ctx, const CipherSuite& suite, const Model& model, uint32
     const double m = static_cast<double>(members_after_add);
     const double limit = 1.1 * static_cast<double>(leaf_size) * m + 2048;
     const double missing_parents = std::max(0.0, m - 1 - static_cast<double>(parents));
-    const double full_estimate = welcome + missing_parents * static_cast<double>(parent_size - 1);
+    const double full_estimate =
+        welcome + missing_parents * static_cast<double>(std::max<size_t>(parent_size, 1) - 1);
     row["g9_add"] = add.to_json();
     row["g9_remove"] = remove.to_json();
     row["g9_join_ns"] = join_time.to_json();
