@@ -117,8 +117,13 @@ Result<PublicTree> PublicTree::from_nodes(const CipherSuite& suite, RatchetTree 
       }
     }
   }
-  nodes.resize(size.node_width());
-  return PublicTree(suite, size, std::move(nodes));
+  std::vector<NodePtr> shared(size.node_width());
+  for (uint32_t i = 0; i < count; ++i) {
+    if (nodes[i].has_value()) {
+      shared[i] = std::make_shared<const Node>(std::move(*nodes[i]));
+    }
+  }
+  return PublicTree(suite, size, std::move(shared));
 }
 
 Result<PublicTree> PublicTree::decode(const CipherSuite& suite, ByteView in) {
@@ -127,8 +132,8 @@ Result<PublicTree> PublicTree::decode(const CipherSuite& suite, ByteView in) {
 }
 
 PublicTree PublicTree::with_single_leaf(const CipherSuite& suite, LeafNode leaf) {
-  std::vector<std::optional<Node>> nodes(1);
-  nodes[0] = Node{std::move(leaf)};
+  std::vector<NodePtr> nodes(1);
+  nodes[0] = std::make_shared<const Node>(Node{std::move(leaf)});
   // A single leaf is always a valid TreeSize.
   auto size = TreeSize::from_leaf_count(1);
   CONCLAVE_ASSERT(size.has_value());
@@ -136,9 +141,15 @@ PublicTree PublicTree::with_single_leaf(const CipherSuite& suite, LeafNode leaf)
 }
 
 RatchetTree PublicTree::to_nodes() const {
-  RatchetTree out = nodes_;
-  while (!out.empty() && !out.back().has_value()) {
-    out.pop_back();
+  size_t count = nodes_.size();
+  while (count > 0 && nodes_[count - 1] == nullptr) {
+    --count;
+  }
+  RatchetTree out(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (nodes_[i] != nullptr) {
+      out[i] = *nodes_[i];
+    }
   }
   return out;
 }
@@ -149,19 +160,19 @@ const LeafNode* PublicTree::leaf(LeafIndex i) const {
   if (!size_.contains(i)) {
     return nullptr;
   }
-  const auto& s = nodes_[2 * static_cast<size_t>(i.value())];
-  return s.has_value() ? &std::get<LeafNode>(s->content) : nullptr;
+  const Node* s = slot(NodeIndex(2 * i.value()));
+  return s != nullptr ? &std::get<LeafNode>(s->content) : nullptr;
 }
 
 const ParentNode* PublicTree::parent_node(NodeIndex n) const {
   if (!size_.contains(n) || is_leaf(n)) {
     return nullptr;
   }
-  const auto& s = slot(n);
-  return s.has_value() ? &std::get<ParentNode>(s->content) : nullptr;
+  const Node* s = slot(n);
+  return s != nullptr ? &std::get<ParentNode>(s->content) : nullptr;
 }
 
-bool PublicTree::is_blank(NodeIndex n) const { return !size_.contains(n) || !slot(n).has_value(); }
+bool PublicTree::is_blank(NodeIndex n) const { return !size_.contains(n) || slot(n) == nullptr; }
 
 std::optional<ByteView> PublicTree::encryption_key_of(NodeIndex n) const {
   if (is_blank(n)) {
@@ -186,8 +197,8 @@ Result<std::vector<NodeIndex>> PublicTree::resolution(
   while (!stack.empty()) {
     const NodeIndex cur = stack.back();
     stack.pop_back();
-    const auto& s = slot(cur);
-    if (s.has_value()) {
+    const Node* s = slot(cur);
+    if (s != nullptr) {
       if (is_leaf(cur)) {
         if (!contains_leaf(excluded, cur.value() / 2)) {
           out.push_back(cur);
@@ -282,21 +293,23 @@ Result<LeafIndex> PublicTree::add_leaf(LeafNode leaf_node) {
   CONCLAVE_TRY_ASSIGN(const std::vector<NodeIndex> dp, direct_path(new_size, n));
   // Nothing below can fail: commit.
   resize_nodes(new_size);
-  slot(n) = Node{std::move(leaf_node)};
+  set(n, Node{std::move(leaf_node)});
   changed(n);
   //= RFC 9420 §12.1.1
   //# For each non-blank intermediate node along the path from the leaf L
   //# to the root, add L's leaf index to the `unmerged_leaves` list for the node.
   for (const NodeIndex p : dp) {
-    auto& s = slot(p);
-    if (!s.has_value()) {
+    const Node* s = slot(p);
+    if (s == nullptr) {
       continue;
     }
-    auto& unmerged = std::get<ParentNode>(s->content).unmerged_leaves;
+    ParentNode parent_node = std::get<ParentNode>(s->content);
+    auto& unmerged = parent_node.unmerged_leaves;
     // Kept sorted (RFC 9420 §7.1), which appending already does in every
     // reachable tree; inserting in order makes it hold regardless.
     unmerged.insert(std::upper_bound(unmerged.begin(), unmerged.end(), index.value()),
                     index.value());
+    set(p, Node{std::move(parent_node)});
   }
   return index;
 }
@@ -308,9 +321,9 @@ Result<void> PublicTree::update_leaf(LeafIndex i, LeafNode leaf_node) {
   }
   CONCLAVE_TRY_ASSIGN(const NodeIndex n, to_node(size_, i));
   CONCLAVE_TRY_ASSIGN(const std::vector<NodeIndex> dp, direct_path(size_, n));
-  slot(n) = Node{std::move(leaf_node)};
+  set(n, Node{std::move(leaf_node)});
   for (const NodeIndex p : dp) {
-    slot(p).reset();
+    blank(p);
   }
   changed(n);
   return {};
@@ -337,9 +350,9 @@ Result<void> PublicTree::remove_leaf(LeafIndex i) {
   //# index L, then this will result in the tree having 2<sup>d</sup> leaves, where `d` is
   //# the smallest value such that 2<sup>d</sup> > `L`.
   CONCLAVE_TRY_ASSIGN(const TreeSize new_size, TreeSize::at_least(any ? last + 1 : 1));
-  slot(n).reset();
+  blank(n);
   for (const NodeIndex p : dp) {
-    slot(p).reset();
+    blank(p);
   }
   // Invalidate in the old size, then shrink: the nodes kept have the same
   // subtrees in the smaller tree.
@@ -349,12 +362,12 @@ Result<void> PublicTree::remove_leaf(LeafIndex i) {
 }
 
 void PublicTree::changed(NodeIndex n) {
-  hash_cache_[n.value()].clear();
+  hash_cache_[n.value()].len = 0;
   auto path = direct_path(size_, n);
   // n is inside the tree (the callers just wrote it), so this cannot fail.
   CONCLAVE_ASSERT(path.has_value());
   for (const NodeIndex p : *path) {
-    hash_cache_[p.value()].clear();
+    hash_cache_[p.value()].len = 0;
   }
 }
 
@@ -364,7 +377,7 @@ void PublicTree::resize_nodes(TreeSize size) {
   hash_cache_.resize(size.node_width());
   // A grown tree has a new root (and blank nodes whose cache is empty); a
   // shrunk one a new root whose old hash covered the dropped half.
-  hash_cache_[root(size_).value()].clear();
+  hash_cache_[root(size_).value()].len = 0;
 }
 
 namespace {
@@ -386,20 +399,23 @@ Result<Bytes> PublicTree::hash_subtree(NodeIndex n, const std::vector<uint32_t>*
   // The cache holds plain tree hashes; with leaves removed it serves only
   // subtrees that hold none of them.
   const bool plain = removed == nullptr || !holds_any(n, *removed);
-  Bytes& cached = hash_cache_[n.value()];
-  if (plain && !cached.empty() && (all == nullptr || is_leaf(n))) {
+  CachedHash& cached = hash_cache_[n.value()];
+  const auto cached_bytes = [&cached] {
+    return Bytes(cached.bytes.begin(), cached.bytes.begin() + cached.len);
+  };
+  if (plain && cached.len != 0 && (all == nullptr || is_leaf(n))) {
     if (all != nullptr) {
-      (*all)[n.value()] = cached;
+      (*all)[n.value()] = cached_bytes();
     }
-    return cached;
+    return cached_bytes();
   }
   Writer w;
-  const auto& s = slot(n);
+  const Node* s = slot(n);
   if (is_leaf(n)) {
     // struct { uint32 leaf_index; optional<LeafNode> leaf_node; }
     //   LeafNodeHashInput;
     const uint32_t index = n.value() / 2;
-    const bool present = s.has_value() && (removed == nullptr || !contains_u32(*removed, index));
+    const bool present = s != nullptr && (removed == nullptr || !contains_u32(*removed, index));
     w.u8(static_cast<uint8_t>(NodeType::kLeaf));
     w.u32(index);
     w.optional_present(present);
@@ -413,14 +429,14 @@ Result<Bytes> PublicTree::hash_subtree(NodeIndex n, const std::vector<uint32_t>*
     CONCLAVE_TRY_ASSIGN(const NodeIndex r, right(size_, n));
     CONCLAVE_TRY_ASSIGN(const Bytes lh, hash_subtree(l, removed, all));
     CONCLAVE_TRY_ASSIGN(const Bytes rh, hash_subtree(r, removed, all));
-    if (plain && !cached.empty()) {
+    if (plain && cached.len != 0) {
       // Only `all` made us descend: this node's hash is known.
-      (*all)[n.value()] = cached;
-      return cached;
+      (*all)[n.value()] = cached_bytes();
+      return cached_bytes();
     }
     w.u8(static_cast<uint8_t>(NodeType::kParent));
-    w.optional_present(s.has_value());
-    if (s.has_value()) {
+    w.optional_present(s != nullptr);
+    if (s != nullptr) {
       const auto& p = std::get<ParentNode>(s->content);
       if (removed == nullptr || removed->empty()) {
         write_parent_node(w, p);
@@ -435,8 +451,9 @@ Result<Bytes> PublicTree::hash_subtree(NodeIndex n, const std::vector<uint32_t>*
   }
   CONCLAVE_TRY_ASSIGN(const Bytes input, std::move(w).finish());
   Bytes h = suite_.hash(input);
-  if (plain) {
-    cached = h;
+  if (plain && h.size() <= cached.bytes.size()) {
+    std::copy(h.begin(), h.end(), cached.bytes.begin());
+    cached.len = static_cast<uint8_t>(h.size());
   }
   if (all != nullptr) {
     (*all)[n.value()] = h;
@@ -771,12 +788,12 @@ Result<Bytes> PublicTree::merge_path(LeafIndex sender, const LeafNode& leaf_node
   CONCLAVE_TRY_ASSIGN(const std::vector<NodeIndex> dp, direct_path(size_, n));
   // Work on a copy and keep it only if every step succeeded.
   PublicTree next = *this;
-  next.slot(n) = Node{leaf_node};
+  next.set(n, Node{leaf_node});
   for (const NodeIndex p : dp) {
-    next.slot(p).reset();
+    next.blank(p);
   }
   for (size_t k = 0; k < fdp.size(); ++k) {
-    next.slot(fdp[k].node) = Node{ParentNode{keys[k], {}, {}}};
+    next.set(fdp[k].node, Node{ParentNode{keys[k], {}, {}}});
   }
   next.changed(n);
   // Top down: each filtered-path node carries the parent hash of the next
@@ -786,7 +803,9 @@ Result<Bytes> PublicTree::merge_path(LeafIndex sender, const LeafNode& leaf_node
   for (size_t k = fdp.size(); k > 0; --k) {
     CONCLAVE_TRY_ASSIGN(Bytes ph, next.parent_hash(fdp[k - 1].node, fdp[k - 1].copath_child));
     if (k >= 2) {
-      std::get<ParentNode>(next.slot(fdp[k - 2].node)->content).parent_hash = std::move(ph);
+      ParentNode below = std::get<ParentNode>(next.slot(fdp[k - 2].node)->content);
+      below.parent_hash = std::move(ph);
+      next.set(fdp[k - 2].node, Node{std::move(below)});
     } else {
       leaf_parent_hash = std::move(ph);
     }

@@ -20,7 +20,9 @@
 // for subtrees holding none of them.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -188,7 +190,18 @@ class PublicTree {
                                          const std::vector<Bytes>& keys);
 
  private:
-  PublicTree(CipherSuite suite, TreeSize size, std::vector<std::optional<Node>> nodes)
+  // CachedHash is one node's tree hash (a fixed buffer, so that copying a
+  // tree copies the cache without an allocation per node); len 0: unknown.
+  struct CachedHash {
+    uint8_t len = 0;
+    std::array<uint8_t, 64> bytes{};
+  };
+  // Nodes are shared between copies of a tree and never changed in place:
+  // a write replaces the pointer (copy on write), so copying a tree (the
+  // group layer works on copies, see above) costs one pointer per node.
+  using NodePtr = std::shared_ptr<const Node>;
+
+  PublicTree(CipherSuite suite, TreeSize size, std::vector<NodePtr> nodes)
       : suite_(suite), size_(size), nodes_(std::move(nodes)), hash_cache_(nodes_.size()) {}
   // changed drops the cached hashes of `n` and of its ancestors in the
   // current size; every write to a slot calls it.
@@ -196,8 +209,12 @@ class PublicTree {
   // resize_nodes sets the tree to `size` (nodes and cache).
   void resize_nodes(TreeSize size);
 
-  const std::optional<Node>& slot(NodeIndex n) const { return nodes_[n.value()]; }
-  std::optional<Node>& slot(NodeIndex n) { return nodes_[n.value()]; }
+  // slot is the node at `n` (null when blank); set and blank write it.
+  const Node* slot(NodeIndex n) const { return nodes_[n.value()].get(); }
+  void set(NodeIndex n, Node node) {
+    nodes_[n.value()] = std::make_shared<const Node>(std::move(node));
+  }
+  void blank(NodeIndex n) { nodes_[n.value()].reset(); }
   [[nodiscard]] Result<Bytes> hash_subtree(NodeIndex n, const std::vector<uint32_t>* removed,
                                            std::vector<Bytes>* all) const;
   [[nodiscard]] Result<void> check_unmerged_leaves() const;
@@ -206,9 +223,9 @@ class PublicTree {
 
   CipherSuite suite_;
   TreeSize size_;
-  std::vector<std::optional<Node>> nodes_;
-  // hash_cache_[n] is node n's tree hash, empty when not known.
-  mutable std::vector<Bytes> hash_cache_;
+  std::vector<NodePtr> nodes_;
+  // hash_cache_[n] is node n's tree hash, len 0 when not known.
+  mutable std::vector<CachedHash> hash_cache_;
 };
 
 }  // namespace conclave::mls
