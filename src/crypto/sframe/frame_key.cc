@@ -82,8 +82,13 @@ Result<size_t> FrameKey::seal(MutableByteView out, const Header& h, ByteView pla
   Writer w(out.first(header_len(h)));
   write_header(w, h);
   CONCLAVE_TRY_ASSIGN(const size_t hlen, w.finish_fixed());
+  // Without metadata the AAD is the header itself, already in `out` in front
+  // of the ciphertext (no overlap): no copy on the common path.
   Aad aad;
-  CONCLAVE_TRY_ASSIGN(const ByteView ad, aad.build(out.first(hlen), metadata));
+  ByteView ad = out.first(hlen);
+  if (!metadata.empty()) {
+    CONCLAVE_TRY_ASSIGN(ad, aad.build(ad, metadata));
+  }
   auto n = frame_nonce(salt_, h.ctr);
   auto sealed = cipher_.seal(out.subspan(hlen), n, ad, plaintext);
   secure_zero(n);
@@ -94,7 +99,10 @@ Result<size_t> FrameKey::seal(MutableByteView out, const Header& h, ByteView pla
 // implements: REQ-SFRAME-004
 Result<size_t> FrameKey::open(MutableByteView out, const FrameView& f, ByteView metadata) {
   Aad aad;
-  CONCLAVE_TRY_ASSIGN(const ByteView ad, aad.build(f.header_bytes, metadata));
+  ByteView ad = f.header_bytes;
+  if (!metadata.empty()) {
+    CONCLAVE_TRY_ASSIGN(ad, aad.build(ad, metadata));
+  }
   auto n = frame_nonce(salt_, f.header.ctr);
   auto opened = cipher_.open(out, n, ad, f.ciphertext);
   secure_zero(n);
