@@ -638,21 +638,36 @@ Result<void> PublicTree::check_unique_keys() const {
   //= RFC 9420 §12.4.3.1
   //# Verify that the encryption key in the parent node does not appear in
   //# any other node of the tree.
-  std::set<Bytes> encryption_keys;
-  std::set<Bytes> signature_keys;
+  // Sorted views into the tree, then neighbours compared: no copy of any
+  // key (this runs on every commit with a path).
+  std::vector<ByteView> encryption_keys;
+  std::vector<ByteView> signature_keys;
+  encryption_keys.reserve(size_.node_width());
+  signature_keys.reserve(size_.leaf_count());
   for (uint32_t i = 0; i < size_.node_width(); ++i) {
     const NodeIndex n(i);
     const auto key = encryption_key_of(n);
     if (!key.has_value()) {
       continue;
     }
-    if (!encryption_keys.insert(to_bytes(*key)).second) {
-      return Error(Err::kInvalidValue, "ratchet tree: encryption key used twice");
+    encryption_keys.push_back(*key);
+    if (is_leaf(n)) {
+      signature_keys.push_back(std::get<LeafNode>(slot(n)->content).signature_key);
     }
-    if (is_leaf(n) &&
-        !signature_keys.insert(std::get<LeafNode>(slot(n)->content).signature_key).second) {
-      return Error(Err::kInvalidValue, "ratchet tree: signature key used twice");
-    }
+  }
+  const auto has_duplicate = [](std::vector<ByteView>& keys) {
+    const auto less = [](ByteView a, ByteView b) {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+    };
+    std::sort(keys.begin(), keys.end(), less);
+    return std::adjacent_find(keys.begin(), keys.end(),
+                              [](ByteView a, ByteView b) { return equal(a, b); }) != keys.end();
+  };
+  if (has_duplicate(encryption_keys)) {
+    return Error(Err::kInvalidValue, "ratchet tree: encryption key used twice");
+  }
+  if (has_duplicate(signature_keys)) {
+    return Error(Err::kInvalidValue, "ratchet tree: signature key used twice");
   }
   return {};
 }
