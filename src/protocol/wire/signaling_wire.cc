@@ -355,6 +355,7 @@ struct BodyWriter {
 
 }  // namespace
 
+// implements: REQ-SIG-003
 Result<void> validate(const SignalingMessage& m) {
   return std::visit([](const auto& v) { return validate_one(v); }, m);
 }
@@ -397,6 +398,7 @@ Result<SignalingMessage> from_wire(ByteView in) {
   }
 }
 
+// implements: REQ-SIG-005
 Result<Bytes> to_wire(const SignalingMessage& m) {
   if (auto ok = validate(m); !ok) {
     return Error(ok.error().code == Err::kLengthLimit ? Err::kValueTooLarge : Err::kInvalidArgument,
