@@ -23,12 +23,26 @@ bool contains_u16(const std::vector<uint16_t>& list, uint16_t v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-std::optional<uint64_t> system_now() {
+// now_of is the options' clock, or the system clock when none is set.
+std::optional<uint64_t> now_of(const GroupOptions& options) {
+  if (options.now) {
+    return options.now();
+  }
   const std::time_t t = std::time(nullptr);
   if (t < 0) {
     return std::nullopt;
   }
   return static_cast<uint64_t>(t);
+}
+
+// member_signature_key is the signature key of member sender `sender` in
+// `tree` (RFC 9420 §6.1), for the current and the previous epoch alike.
+Result<Bytes> member_signature_key(const PublicTree& tree, const Sender& sender) {
+  const LeafNode* leaf = tree.leaf(LeafIndex(sender.index));
+  if (sender.sender_type != SenderType::kMember || leaf == nullptr) {
+    return Error(Err::kProtocol, "sender is not a member of the group");
+  }
+  return leaf->signature_key;
 }
 
 // supports_extensions checks that `leaf` can process every GroupContext
@@ -167,7 +181,7 @@ Group::Group(Group&&) noexcept = default;
 Group& Group::operator=(Group&&) noexcept = default;
 Group::~Group() = default;
 
-std::optional<uint64_t> Group::now() const { return options_.now ? options_.now() : system_now(); }
+std::optional<uint64_t> Group::now() const { return now_of(options_); }
 
 Result<void> Group::check_active() const {
   if (!active_) {
@@ -181,7 +195,7 @@ Result<Group> Group::create(const CipherSuite& suite, ByteView group_id,
                             const KeyPackageBundle& own, std::vector<Extension> extensions,
                             GroupOptions options) {
   CONCLAVE_REQUIRE(!group_id.empty(), Err::kInvalidArgument);
-  const std::optional<uint64_t> now = options.now ? options.now() : system_now();
+  const std::optional<uint64_t> now = now_of(options);
   CONCLAVE_TRY(validate_key_package(suite, own.key_package, now));
   CONCLAVE_TRY(supports_extensions(own.key_package.leaf_node, extensions));
 
@@ -260,7 +274,7 @@ Result<Group> Group::join(const Welcome& welcome, const KeyPackageBundle& own,
 
   //= RFC 9420 §12.4.3.1
   //# Verify the integrity of the ratchet tree.
-  const std::optional<uint64_t> now = options.now ? options.now() : system_now();
+  const std::optional<uint64_t> now = now_of(options);
   LeafValidationParams params{context.group_id, &context.extensions, now};
   CONCLAVE_TRY(tree.validate(context.tree_hash, params));
 
@@ -331,13 +345,8 @@ Result<SecretBytes> Group::export_secret(std::string_view label, ByteView contex
 // §6.1): a member's leaf signature_key, or the external_senders entry.
 Result<Bytes> Group::signature_key_of(const FramedContent& content) const {
   switch (content.sender.sender_type) {
-    case SenderType::kMember: {
-      const LeafNode* leaf = tree_.leaf(LeafIndex(content.sender.index));
-      if (leaf == nullptr) {
-        return Error(Err::kProtocol, "sender is not a member of the group");
-      }
-      return leaf->signature_key;
-    }
+    case SenderType::kMember:
+      return member_signature_key(tree_, content.sender);
     case SenderType::kExternal: {
       //= RFC 9420 §12.1.8.1
       //# the signature_key field of the ExternalSender at index sender_index
@@ -1029,12 +1038,8 @@ Result<Received> Group::handle_private(const PrivateMessage& m) {
       current ? secrets_.sender_data_secret : previous_->sender_data_secret;
   SecretTree& secret_tree = current ? *secret_tree_ : previous_->secret_tree;
 
-  const SignatureKeyLookup lookup = [&tree](const FramedContent& c) -> Result<Bytes> {
-    const LeafNode* leaf = tree.leaf(LeafIndex(c.sender.index));
-    if (c.sender.sender_type != SenderType::kMember || leaf == nullptr) {
-      return Error(Err::kProtocol, "sender is not a member of the group");
-    }
-    return leaf->signature_key;
+  const SignatureKeyLookup lookup = [&tree](const FramedContent& c) {
+    return member_signature_key(tree, c.sender);
   };
   // A member never opens its own PrivateMessages: its ratchet for its own
   // leaf is a sending ratchet, and consuming from it would break it.
