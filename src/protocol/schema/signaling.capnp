@@ -17,6 +17,7 @@ struct WaitingEntry {
   identity @2 :Text;
   verified @3 :Bool;
   denials @4 :UInt8;
+  keyPackage @5 :Data;
 }
 
 # Client -> server.
@@ -24,6 +25,8 @@ struct Hello {
   meetingId @0 :Text;
   displayName @1 :Text;
   authToken @2 :Data;
+  inviteToken @3 :Data;
+  pin @4 :Text;
 }
 struct SubmitKeyPackage {
   keyPackage @0 :Data;
@@ -69,6 +72,14 @@ struct CommitDuty {
 struct CommitRejected {
   currentEpoch @0 :UInt64;
 }
+struct SessionInfo {
+  host @0 :Bool;
+  groupId @1 :Data;
+  cipherSuite @2 :UInt16;
+  externalSender @3 :Data;
+  blobToken @4 :Data;
+  meetingTitle @5 :Text;
+}
 struct Error {
   code @0 :UInt16;
   detail @1 :Text;
@@ -92,5 +103,6 @@ struct Envelope {
     commitDuty @13 :CommitDuty;
     commitRejected @14 :CommitRejected;
     error @15 :Error;
+    sessionInfo @16 :SessionInfo;
   }
 }

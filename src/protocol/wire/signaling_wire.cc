@@ -98,7 +98,9 @@ Result<void> check_data(const Bytes& b, size_t min_len, size_t max_len, const ch
 Result<void> validate_one(const Hello& m) {
   CONCLAVE_TRY(check_text(m.meeting_id, 1, kMaxMeetingIdLen, "Hello.meetingId"));
   CONCLAVE_TRY(check_text(m.display_name, 0, kMaxDisplayNameLen, "Hello.displayName"));
-  return check_data(m.auth_token, 0, kMaxAuthTokenLen, "Hello.authToken");
+  CONCLAVE_TRY(check_data(m.auth_token, 0, kMaxAuthTokenLen, "Hello.authToken"));
+  CONCLAVE_TRY(check_data(m.invite_token, 0, kMaxAuthTokenLen, "Hello.inviteToken"));
+  return check_text(m.pin, 0, kMaxPinLen, "Hello.pin");
 }
 Result<void> validate_one(const SubmitKeyPackage& m) {
   return check_data(m.key_package, 1, kMaxKeyPackageLen, "SubmitKeyPackage.keyPackage");
@@ -125,11 +127,12 @@ Result<void> validate_one(const LobbyUpdate& m) {
     if (e.denials > 1) {
       return Error(Err::kInvalidValue, "WaitingEntry.denials");
     }
+    CONCLAVE_TRY(check_data(e.key_package, 1, kMaxKeyPackageLen, "WaitingEntry.keyPackage"));
   }
   return {};
 }
 Result<void> validate_one(const Admitted& m) {
-  return check_data(m.welcome, 1, kMaxMlsMessageLen, "Admitted.welcome");
+  return check_data(m.welcome, 0, kMaxMlsMessageLen, "Admitted.welcome");
 }
 Result<void> validate_one(const Denied&) { return {}; }
 Result<void> validate_one(const Blocked&) { return {}; }
@@ -145,6 +148,13 @@ Result<void> validate_one(const CommitDuty& m) {
 Result<void> validate_one(const CommitRejected&) { return {}; }
 Result<void> validate_one(const ErrorMessage& m) {
   return check_text(m.detail, 0, kMaxErrorDetailLen, "Error.detail");
+}
+Result<void> validate_one(const SessionInfo& m) {
+  CONCLAVE_TRY(check_data(m.group_id, 1, kMaxGroupIdLen, "SessionInfo.groupId"));
+  CONCLAVE_TRY(
+      check_data(m.external_sender, 1, kMaxExternalSenderLen, "SessionInfo.externalSender"));
+  CONCLAVE_TRY(check_data(m.blob_token, 0, kMaxBlobTokenLen, "SessionInfo.blobToken"));
+  return check_text(m.meeting_title, 0, kMaxDisplayNameLen, "SessionInfo.meetingTitle");
 }
 
 // --- reading: capnp reader -> domain value. Called inside the try block. ---
@@ -177,6 +187,9 @@ Result<SignalingMessage> read_body(cs::Envelope::Reader env) {
                           read_text(r.getDisplayName(), kMaxDisplayNameLen, "Hello.displayName"));
       CONCLAVE_TRY_ASSIGN(m.auth_token,
                           read_data(r.getAuthToken(), kMaxAuthTokenLen, "Hello.authToken"));
+      CONCLAVE_TRY_ASSIGN(m.invite_token,
+                          read_data(r.getInviteToken(), kMaxAuthTokenLen, "Hello.inviteToken"));
+      CONCLAVE_TRY_ASSIGN(m.pin, read_text(r.getPin(), kMaxPinLen, "Hello.pin"));
       return SignalingMessage(std::move(m));
     }
     case cs::Envelope::Body::SUBMIT_KEY_PACKAGE: {
@@ -231,6 +244,8 @@ Result<SignalingMessage> read_body(cs::Envelope::Reader env) {
                             read_text(r.getIdentity(), kMaxIdentityLen, "WaitingEntry.identity"));
         e.verified = r.getVerified();
         e.denials = r.getDenials();
+        CONCLAVE_TRY_ASSIGN(e.key_package, read_data(r.getKeyPackage(), kMaxKeyPackageLen,
+                                                     "WaitingEntry.keyPackage"));
         m.entries.push_back(std::move(e));
       }
       return SignalingMessage(std::move(m));
@@ -267,6 +282,21 @@ Result<SignalingMessage> read_body(cs::Envelope::Reader env) {
       CONCLAVE_TRY_ASSIGN(m.detail, read_text(r.getDetail(), kMaxErrorDetailLen, "Error.detail"));
       return SignalingMessage(std::move(m));
     }
+    case cs::Envelope::Body::SESSION_INFO: {
+      auto r = body.getSessionInfo();
+      SessionInfo m;
+      m.host = r.getHost();
+      CONCLAVE_TRY_ASSIGN(m.group_id,
+                          read_data(r.getGroupId(), kMaxGroupIdLen, "SessionInfo.groupId"));
+      m.cipher_suite = r.getCipherSuite();
+      CONCLAVE_TRY_ASSIGN(m.external_sender, read_data(r.getExternalSender(), kMaxExternalSenderLen,
+                                                       "SessionInfo.externalSender"));
+      CONCLAVE_TRY_ASSIGN(m.blob_token,
+                          read_data(r.getBlobToken(), kMaxBlobTokenLen, "SessionInfo.blobToken"));
+      CONCLAVE_TRY_ASSIGN(m.meeting_title, read_text(r.getMeetingTitle(), kMaxDisplayNameLen,
+                                                     "SessionInfo.meetingTitle"));
+      return SignalingMessage(std::move(m));
+    }
     default:
       // A union member added by a later schema: this version does not know it.
       return Error(Err::kInvalidValue, "Envelope.body");
@@ -289,6 +319,8 @@ struct BodyWriter {
     b.setMeetingId(text_of(m.meeting_id));
     b.setDisplayName(text_of(m.display_name));
     b.setAuthToken(data_of(m.auth_token));
+    b.setInviteToken(data_of(m.invite_token));
+    b.setPin(text_of(m.pin));
   }
   void operator()(const SubmitKeyPackage& m) {
     body.initSubmitKeyPackage().setKeyPackage(data_of(m.key_package));
@@ -324,6 +356,7 @@ struct BodyWriter {
       b.setIdentity(text_of(e.identity));
       b.setVerified(e.verified);
       b.setDenials(e.denials);
+      b.setKeyPackage(data_of(e.key_package));
     }
   }
   void operator()(const Admitted& m) {
@@ -350,6 +383,15 @@ struct BodyWriter {
     auto b = body.initError();
     b.setCode(m.code);
     b.setDetail(text_of(m.detail));
+  }
+  void operator()(const SessionInfo& m) {
+    auto b = body.initSessionInfo();
+    b.setHost(m.host);
+    b.setGroupId(data_of(m.group_id));
+    b.setCipherSuite(m.cipher_suite);
+    b.setExternalSender(data_of(m.external_sender));
+    b.setBlobToken(data_of(m.blob_token));
+    b.setMeetingTitle(text_of(m.meeting_title));
   }
 };
 

@@ -19,13 +19,16 @@ namespace conclave::protocol {
 
 // --- client -> server ---
 
-// Hello opens a session for one meeting. `auth_token` is the opaque proof the
-// meeting's security profile asks for (an invitation token, later a session
-// token); its content is defined with the server's authentication.
+// Hello opens a session for one meeting. `auth_token` is an account's login
+// token (empty for a guest); `invite_token` is the meeting invitation's token
+// (empty for the meeting's host); `pin` the meeting PIN if it has one. Which
+// of them a meeting requires is its security profile's decision.
 struct Hello {
   std::string meeting_id;    // 1..kMaxMeetingIdLen
   std::string display_name;  // 0..kMaxDisplayNameLen
   Bytes auth_token;          // 0..kMaxAuthTokenLen
+  Bytes invite_token;        // 0..kMaxAuthTokenLen
+  std::string pin;           // 0..kMaxPinLen
   bool operator==(const Hello&) const = default;
 };
 
@@ -80,6 +83,7 @@ struct WaitingEntry {
   std::string identity;      // 0..kMaxIdentityLen
   bool verified = false;
   uint8_t denials = 0;  // 0 or 1: a second denial blocks
+  Bytes key_package;    // 1..kMaxKeyPackageLen: what a moderator's Add commits
   bool operator==(const WaitingEntry&) const = default;
 };
 
@@ -89,10 +93,11 @@ struct LobbyUpdate {
   bool operator==(const LobbyUpdate&) const = default;
 };
 
-// Admitted carries the Welcome to the admitted joiner.
+// Admitted carries the Welcome to the admitted joiner. The host, who creates
+// the group itself, gets Admitted{epoch 0} with an empty Welcome.
 struct Admitted {
   uint64_t epoch = 0;
-  Bytes welcome;  // 1..kMaxMlsMessageLen
+  Bytes welcome;  // 0..kMaxMlsMessageLen
   bool operator==(const Admitted&) const = default;
 };
 
@@ -134,9 +139,22 @@ struct ErrorMessage {
   bool operator==(const ErrorMessage&) const = default;
 };
 
+// SessionInfo answers an accepted Hello: what the client needs to create
+// (host) or check (joiner) the meeting's MLS group.
+struct SessionInfo {
+  bool host = false;         // this session created the meeting
+  Bytes group_id;            // 1..kMaxGroupIdLen: the MLS group_id to use
+  uint16_t cipher_suite = 0;  // the meeting profile's MLS cipher suite
+  Bytes external_sender;     // 1..kMaxExternalSenderLen: the server's encoded ExternalSender
+  Bytes blob_token;          // 0..kMaxBlobTokenLen: authorises this session's blob requests
+  std::string meeting_title;  // 0..kMaxDisplayNameLen
+  bool operator==(const SessionInfo&) const = default;
+};
+
 using SignalingMessage =
     std::variant<Hello, SubmitKeyPackage, MlsMessage, Admit, Deny, Exclude, Leave, LobbyUpdate,
-                 Admitted, Denied, Blocked, Relay, CommitDuty, CommitRejected, ErrorMessage>;
+                 Admitted, Denied, Blocked, Relay, CommitDuty, CommitRejected, ErrorMessage,
+                 SessionInfo>;
 
 // from_wire decodes one Envelope of schema version kSignalingVersion. It
 // rejects, without throwing: input longer than kMaxSignalingMessageLen

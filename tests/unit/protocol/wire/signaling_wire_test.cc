@@ -25,7 +25,7 @@ Bytes filled(size_t n, uint8_t v = 0x5A) { return Bytes(n, v); }
 // Every message type once, each field set to a non-default value.
 std::vector<SignalingMessage> one_of_each() {
   return {
-      Hello{"meeting-42", "Ada L\xc3\xa9vy", filled(32, 0x01)},
+      Hello{"meeting-42", "Ada L\xc3\xa9vy", filled(32, 0x01), filled(32, 0x09), "0815"},
       SubmitKeyPackage{filled(300, 0x02)},
       MlsMessage{7, filled(100, 0x03)},
       Admit{5, 9, filled(400, 0x04), filled(800, 0x05)},
@@ -33,7 +33,8 @@ std::vector<SignalingMessage> one_of_each() {
       Exclude{3, 10, filled(200, 0x06)},
       Leave{},
       LobbyUpdate{
-          {WaitingEntry{1, "Bob", "bob@example.org", true, 0}, WaitingEntry{2, "", "", false, 1}}},
+          {WaitingEntry{1, "Bob", "bob@example.org", true, 0, filled(300, 0x0a)},
+           WaitingEntry{2, "", "", false, 1, filled(1, 0x0b)}}},
       Admitted{11, filled(900, 0x07)},
       Denied{},
       Blocked{},
@@ -41,6 +42,8 @@ std::vector<SignalingMessage> one_of_each() {
       CommitDuty{13, 30},
       CommitRejected{14},
       ErrorMessage{0x0201, "unexpected message"},
+      SessionInfo{true, filled(16, 0x0c), 2, filled(70, 0x0d), filled(32, 0x0e), "Board"},
+      Admitted{0, {}},  // the host's: no Welcome
   };
 }
 
@@ -85,13 +88,16 @@ TEST(SignalingWire, every_message_round_trips) {
 TEST(SignalingWire, limit_sized_fields_round_trip) {
   std::vector<SignalingMessage> at_limit = {
       Hello{std::string(kMaxMeetingIdLen, 'm'), std::string(kMaxDisplayNameLen, 'd'),
-            filled(kMaxAuthTokenLen)},
+            filled(kMaxAuthTokenLen), filled(kMaxAuthTokenLen), std::string(kMaxPinLen, '9')},
+      SessionInfo{false, filled(kMaxGroupIdLen), 1, filled(kMaxExternalSenderLen),
+                  filled(kMaxBlobTokenLen), std::string(kMaxDisplayNameLen, 't')},
       SubmitKeyPackage{filled(kMaxKeyPackageLen)},
       Admit{1, 2, filled(kMaxMlsMessageLen), filled(kMaxMlsMessageLen)},
       ErrorMessage{1, std::string(kMaxErrorDetailLen, 'e')},
       LobbyUpdate{std::vector<WaitingEntry>(
           kMaxWaitingEntries, WaitingEntry{1, std::string(kMaxDisplayNameLen, 'n'),
-                                           std::string(kMaxIdentityLen, 'i'), true, 1})},
+                                           std::string(kMaxIdentityLen, 'i'), true, 1,
+                                           filled(1)})},
   };
   for (const SignalingMessage& m : at_limit) {
     SCOPED_TRACE(m.index());
@@ -107,17 +113,24 @@ TEST(SignalingWire, limit_sized_fields_round_trip) {
 // verifies: REQ-SIG-003
 TEST(SignalingWire, to_wire_refuses_values_outside_the_limits) {
   std::vector<SignalingMessage> too_large = {
-      Hello{std::string(kMaxMeetingIdLen + 1, 'm'), "", {}},
-      Hello{"m", std::string(kMaxDisplayNameLen + 1, 'd'), {}},
-      Hello{"m", "", filled(kMaxAuthTokenLen + 1)},
+      Hello{std::string(kMaxMeetingIdLen + 1, 'm'), "", {}, {}, ""},
+      Hello{"m", std::string(kMaxDisplayNameLen + 1, 'd'), {}, {}, ""},
+      Hello{"m", "", filled(kMaxAuthTokenLen + 1), {}, ""},
+      Hello{"m", "", {}, filled(kMaxAuthTokenLen + 1), ""},
+      Hello{"m", "", {}, {}, std::string(kMaxPinLen + 1, '1')},
+      LobbyUpdate{{WaitingEntry{0, "", "", false, 0, filled(kMaxKeyPackageLen + 1)}}},
+      SessionInfo{false, filled(kMaxGroupIdLen + 1), 1, filled(1), {}, ""},
+      SessionInfo{false, filled(1), 1, filled(kMaxExternalSenderLen + 1), {}, ""},
+      SessionInfo{false, filled(1), 1, filled(1), filled(kMaxBlobTokenLen + 1), ""},
       SubmitKeyPackage{filled(kMaxKeyPackageLen + 1)},
       MlsMessage{0, filled(kMaxMlsMessageLen + 1)},
       Admit{0, 0, filled(kMaxMlsMessageLen + 1), filled(1)},
       Admit{0, 0, filled(1), filled(kMaxMlsMessageLen + 1)},
       Exclude{0, 0, filled(kMaxMlsMessageLen + 1)},
       LobbyUpdate{std::vector<WaitingEntry>(kMaxWaitingEntries + 1)},
-      LobbyUpdate{{WaitingEntry{0, std::string(kMaxDisplayNameLen + 1, 'd'), "", false, 0}}},
-      LobbyUpdate{{WaitingEntry{0, "", std::string(kMaxIdentityLen + 1, 'i'), false, 0}}},
+      LobbyUpdate{
+          {WaitingEntry{0, std::string(kMaxDisplayNameLen + 1, 'd'), "", false, 0, filled(1)}}},
+      LobbyUpdate{{WaitingEntry{0, "", std::string(kMaxIdentityLen + 1, 'i'), false, 0, filled(1)}}},
       Admitted{0, filled(kMaxMlsMessageLen + 1)},
       Relay{0, filled(kMaxMlsMessageLen + 1)},
       ErrorMessage{0, std::string(kMaxErrorDetailLen + 1, 'e')},
@@ -129,20 +142,23 @@ TEST(SignalingWire, to_wire_refuses_values_outside_the_limits) {
     EXPECT_EQ(wire.error().code, Err::kValueTooLarge);
   }
   std::vector<SignalingMessage> invalid = {
-      Hello{"", "", {}},                                     // meeting id required
-      Hello{"m", std::string("a\0b", 3), {}},                // NUL in text
-      Hello{"m", "\xc3", {}},                                // truncated UTF-8
-      Hello{"m", "\xc0\xaf", {}},                            // overlong UTF-8
-      Hello{"m", "\xed\xa0\x80", {}},                        // UTF-16 surrogate
-      Hello{"m", "\xf4\x90\x80\x80", {}},                    // above U+10FFFF
+      Hello{"", "", {}, {}, ""},                                     // meeting id required
+      Hello{"m", std::string("a\0b", 3), {}, {}, ""},                // NUL in text
+      Hello{"m", "\xc3", {}, {}, ""},                                // truncated UTF-8
+      Hello{"m", "\xc0\xaf", {}, {}, ""},                            // overlong UTF-8
+      Hello{"m", "\xed\xa0\x80", {}, {}, ""},                        // UTF-16 surrogate
+      Hello{"m", "\xf4\x90\x80\x80", {}, {}, ""},                    // above U+10FFFF
       SubmitKeyPackage{},                                    // empty KeyPackage
       MlsMessage{0, {}},                                     // empty message
       Admit{0, 0, {}, filled(1)},                            // empty commit
       Admit{0, 0, filled(1), {}},                            // empty Welcome
       Exclude{0, 0, {}},                                     // empty commit
-      LobbyUpdate{{WaitingEntry{0, "", "", false, 2}}},      // denials > 1
-      LobbyUpdate{{WaitingEntry{0, "", "\xff", false, 0}}},  // invalid UTF-8
-      Admitted{0, {}},                                       // empty Welcome
+      LobbyUpdate{{WaitingEntry{0, "", "", false, 2, filled(1)}}},      // denials > 1
+      LobbyUpdate{{WaitingEntry{0, "", "\xff", false, 0, filled(1)}}},  // invalid UTF-8
+      LobbyUpdate{{WaitingEntry{0, "", "", false, 0, {}}}},             // no KeyPackage
+      Hello{"m", "", {}, {}, "\xff"},                                   // invalid UTF-8 PIN
+      SessionInfo{false, {}, 1, filled(1), {}, ""},                     // no group id
+      SessionInfo{false, filled(1), 1, {}, {}, ""},                     // no external sender
       Relay{0, {}},                                          // empty message
       CommitDuty{0, 0},                                      // no deadline
   };
@@ -202,6 +218,26 @@ TEST(SignalingWire, from_wire_rejects_every_over_limit_field) {
       raw_envelope(1, [&](B b) { b.initAdmitted().setWelcome(data(long_mls)); }),
       raw_envelope(1, [&](B b) { b.initRelay().setMessage(data(long_mls)); }),
       raw_envelope(1, [&](B b) { b.initError().setDetail(text(long_detail)); }),
+      raw_envelope(1,
+                   [&](B b) {
+                     auto h = b.initHello();
+                     h.setMeetingId("m");
+                     h.setInviteToken(data(long_token));
+                   }),
+      raw_envelope(1,
+                   [&](B b) {
+                     auto h = b.initHello();
+                     h.setMeetingId("m");
+                     h.setPin(text(std::string(kMaxPinLen + 1, '1')));
+                   }),
+      raw_envelope(
+          1, [&](B b) { b.initLobbyUpdate().initEntries(1)[0].setKeyPackage(data(long_kp)); }),
+      raw_envelope(1,
+                   [&](B b) {
+                     auto i = b.initSessionInfo();
+                     i.setGroupId(data(filled(kMaxGroupIdLen + 1)));
+                     i.setExternalSender(data(one));
+                   }),
   };
   for (size_t i = 0; i < inputs.size(); ++i) {
     SCOPED_TRACE(i);
@@ -218,8 +254,8 @@ TEST(SignalingWire, from_wire_rejects_empty_required_fields_and_bad_values) {
       raw_envelope(1, [](B b) { b.initMlsMessage(); }),
       raw_envelope(1, [](B b) { b.initAdmit(); }),
       raw_envelope(1, [](B b) { b.initExclude(); }),
-      raw_envelope(1, [](B b) { b.initAdmitted(); }),
       raw_envelope(1, [](B b) { b.initRelay(); }),
+      raw_envelope(1, [](B b) { b.initSessionInfo(); }),
       raw_envelope(1, [](B b) { b.initCommitDuty(); }),
       raw_envelope(1, [](B b) { b.initLobbyUpdate().initEntries(1)[0].setDenials(2); }),
       raw_envelope(1,
@@ -384,7 +420,8 @@ TEST(SignalingWire, reader_limits_admit_the_largest_honest_messages) {
       Admit{1, 2, filled(kMaxMlsMessageLen), filled(kMaxMlsMessageLen)},
       LobbyUpdate{std::vector<WaitingEntry>(
           kMaxWaitingEntries, WaitingEntry{1, std::string(kMaxDisplayNameLen, 'n'),
-                                           std::string(kMaxIdentityLen, 'i'), true, 0})},
+                                           std::string(kMaxIdentityLen, 'i'), true, 0,
+                                           filled(1)})},
   };
   for (const SignalingMessage& m : largest) {
     auto wire = to_wire(m);
