@@ -49,8 +49,11 @@ MeetingRoom::MeetingRoom(RoomSettings settings, mls::CipherSuite suite, Bytes gr
 
 Result<std::unique_ptr<MeetingRoom>> MeetingRoom::create(RoomSettings settings) {
   CONCLAVE_TRY_ASSIGN(mls::CipherSuite suite, mls::CipherSuite::from_wire(settings.cipher_suite));
-  Bytes group_id(kGroupIdLen);
-  CONCLAVE_TRY(crypto::random_bytes(MutableByteView(group_id.data(), group_id.size())));
+  Bytes group_id = settings.group_id;
+  if (group_id.empty()) {
+    group_id.resize(kGroupIdLen);
+    CONCLAVE_TRY(crypto::random_bytes(MutableByteView(group_id.data(), group_id.size())));
+  }
   CONCLAVE_TRY_ASSIGN(crypto::SignatureKeyPair key,
                       crypto::generate_signature_key_pair(suite.signature_scheme()));
   mls::ExternalSender es;

@@ -74,6 +74,7 @@ struct RoomSettings {
   std::chrono::seconds commit_deadline{10};
   std::chrono::seconds wait_timeout{1800};
   std::set<std::string> blocked;  // block keys from earlier sessions
+  Bytes group_id;                 // empty: a fresh random one (tests and fuzzing fix it)
 };
 
 // implements: REQ-SIG-040, REQ-SIG-041, REQ-SIG-043, REQ-SIG-044, REQ-SIG-045, REQ-SIG-046
