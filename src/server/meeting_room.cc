@@ -158,7 +158,7 @@ void MeetingRoom::join(ConnectionId id, JoinIdentity who, Clock::time_point, Out
   info.external_sender = external_sender_;
   info.blob_token = s.who.blob_token;
   info.meeting_title = settings_.title;
-  out.audit.push_back({"session_open", s.who.account.empty() ? s.who.display_name : s.who.account,
+  out.audit.push_back({"auth_ok", s.who.account.empty() ? s.who.display_name : s.who.account,
                        s.who.host ? "host" : (s.who.account.empty() ? "guest" : "account")});
   sessions_.emplace(id, std::move(s));
   send(out, id, std::move(info));
