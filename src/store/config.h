@@ -33,12 +33,14 @@ struct LimitsConfig {
   uint32_t commit_deadline_seconds = 10;
   uint64_t blob_max_bytes = 16ull * 1024 * 1024;
   uint64_t blob_meeting_max_bytes = 256ull * 1024 * 1024;
+  bool operator==(const LimitsConfig&) const = default;
 };
 
 // RetentionConfig: how long ended meetings and audit entries are kept.
 struct RetentionConfig {
   uint32_t meetings_days = 30;
   uint32_t audit_days = 365;
+  bool operator==(const RetentionConfig&) const = default;
 };
 
 struct ServerConfig {
@@ -51,6 +53,7 @@ struct ServerConfig {
   std::string key_file;                      // [tls] key_file; set together with cert_file
   LimitsConfig limits;                       // [limits]
   RetentionConfig retention;                 // [retention]
+  bool operator==(const ServerConfig&) const = default;
 };
 
 // parse_config parses the text of a configuration file named `file_name`

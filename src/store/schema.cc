@@ -11,7 +11,7 @@ namespace {
 // Version 1. The audit table is append-only: triggers refuse every UPDATE,
 // and every DELETE of a row the checkpoint does not already cover, so only
 // the retention purge (which first moves the checkpoint) can remove rows.
-// implements: REQ-STORE-004
+// implements: REQ-STORE-004, REQ-STORE-010
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE meta(
   key TEXT PRIMARY KEY,

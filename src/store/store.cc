@@ -141,7 +141,7 @@ Result<std::string> Store::dummy_password_hash() {
   return dummy_hash_;
 }
 
-// implements: REQ-STORE-002, REQ-STORE-003
+// implements: REQ-STORE-003
 Result<int64_t> Store::verify_login(std::string_view username, std::string_view password,
                                     std::optional<std::string_view> totp_code, uint64_t now) {
   const Error failed(Err::kAuthFailed, "authentication failed");
@@ -345,6 +345,7 @@ Result<void> Store::erase_user(std::string_view username, uint64_t now) {
 
 // ---- Meetings
 
+// implements: REQ-STORE-001, REQ-STORE-002
 Result<Store::NewMeeting> Store::create_meeting(int64_t host_user_id, std::string_view profile_name,
                                                 std::optional<std::string_view> pin,
                                                 std::string_view title, uint64_t now) {
@@ -394,7 +395,7 @@ Result<Store::Meeting> Store::meeting(std::string_view meeting_id) {
                  q.i64(6) != 0, from_db(q.i64(7))};
 }
 
-// implements: REQ-STORE-002
+// implements: REQ-STORE-002, REQ-STORE-009
 Result<void> Store::check_invitation(std::string_view meeting_id, ByteView token,
                                      std::optional<std::string_view> pin) {
   const Error failed(Err::kAuthFailed, "authentication failed");
@@ -447,6 +448,7 @@ Result<void> Store::end_meeting(std::string_view meeting_id, uint64_t now) {
   return {};
 }
 
+// implements: REQ-STORE-002
 Result<Bytes> Store::rotate_invitation(std::string_view meeting_id) {
   CONCLAVE_TRY_ASSIGN(Bytes token, random_token());
   CONCLAVE_TRY_ASSIGN(Stmt upd,
@@ -458,6 +460,7 @@ Result<Bytes> Store::rotate_invitation(std::string_view meeting_id) {
   return token;
 }
 
+// implements: REQ-STORE-009
 Result<void> Store::add_block(std::string_view meeting_id, ByteView identity_key) {
   CONCLAVE_REQUIRE(!identity_key.empty(), Err::kInvalidArgument);
   CONCLAVE_TRY(meeting(meeting_id));
@@ -519,6 +522,7 @@ Result<Store::Profile> Store::profile(std::string_view name) {
   return profile_from(q);
 }
 
+// implements: REQ-STORE-010
 Result<void> Store::put_profile(const Profile& p) {
   CONCLAVE_REQUIRE(is_valid_name(p.name) && is_valid_suite(p.cipher_suite), Err::kInvalidArgument);
   auto existing = profile(p.name);
