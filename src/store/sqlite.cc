@@ -100,6 +100,15 @@ Bytes Stmt::blob(int col) const {
   return Bytes(p, p + n);
 }
 
+SecretBytes Stmt::secret(int col) const {
+  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
+  const int n = sqlite3_column_bytes(stmt_, col);
+  if (p == nullptr || n <= 0) {
+    return SecretBytes();
+  }
+  return SecretBytes::copy_of(ByteView(p, static_cast<size_t>(n)));
+}
+
 bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 void Db::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }

@@ -11,6 +11,7 @@
 
 #include "core/bytes.h"
 #include "core/result.h"
+#include "core/secret_bytes.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -44,6 +45,8 @@ class Stmt {
   int64_t i64(int col) const;
   std::string text(int col) const;
   Bytes blob(int col) const;
+  // secret copies a blob column straight into SecretBytes (key material).
+  SecretBytes secret(int col) const;
   bool is_null(int col) const;
 
  private:

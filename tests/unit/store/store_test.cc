@@ -501,14 +501,19 @@ TEST_F(StoreTest, purge_removes_expired_data_and_keeps_the_chain_verifiable) {
   EXPECT_TRUE(store().meeting(live_meeting).has_value());
   auto after = store().verify_audit();
   ASSERT_TRUE(after.has_value()) << store().last_error();
-  EXPECT_EQ(after->entries, 2u);
-  EXPECT_EQ(after->head, before->head);
+  // The two recent entries and the audit_purged entry that records the purge.
+  EXPECT_EQ(after->entries, 3u);
+  auto log = store().export_audit(std::nullopt);
+  ASSERT_TRUE(log.has_value());
+  EXPECT_NE(log->find("\"event\":\"audit_purged\""), std::string::npos) << *log;
+  EXPECT_NE(log->find("through 4 head "), std::string::npos) << *log;
   // New entries chain on, and tampering is still caught after a purge.
   ASSERT_TRUE(store().audit("left", "m", "u", "", later + 20).has_value());
   EXPECT_TRUE(store().verify_audit().has_value());
-  ASSERT_EQ(raw_exec(path_, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 5"),
+  ASSERT_EQ(raw_exec(path_, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 6"),
             SQLITE_OK);
   EXPECT_EQ(error_of(store().verify_audit()), Err::kAuthFailed);
+  EXPECT_NE(store().last_error().find("row 6"), std::string::npos) << store().last_error();
 }
 
 // verifies: REQ-STORE-008
