@@ -22,6 +22,7 @@ enum class ErrCategory : uint8_t {
   kProtocol = 2,  // well-formed input that the protocol does not allow
   kCrypto = 3,    // authentication, key or signature failure
   kUsage = 4,     // our caller broke a precondition
+  kSystem = 5,    // the environment failed: storage, file system
 };
 
 // Err is the error code; its high byte is its ErrCategory.
@@ -43,6 +44,8 @@ enum class Err : uint16_t {
   kReplayed,         // SFrame: counter already seen or below the replay window
   kPolicyViolation,  // MLS: the group's roles policy forbids the proposal or commit
   kWrongEpoch,       // MLS: the message is for another epoch than the group's
+  kAlreadyExists,    // store: the name (user, profile) is taken
+  kNotFound,         // store: no such user, meeting or profile
   // crypto: one code for every authentication failure (STY-14)
   kAuthFailed = 0x0300,
   kInvalidPublicKey,
@@ -54,6 +57,8 @@ enum class Err : uint16_t {
   kBufferTooSmall,
   kInvalidArgument,
   kValueTooLarge,
+  // system
+  kStorage = 0x0500,  // the database or a file could not be read or written
 };
 
 constexpr ErrCategory category(Err e) {

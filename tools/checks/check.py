@@ -38,6 +38,7 @@ ALLOWED = {
     "server": {"core", "crypto", "protocol", "server"},
     "client": {"core", "crypto", "protocol", "media", "client"},
     "gateway": {"core", "crypto", "protocol", "media", "client", "gateway"},
+    "store": {"core", "crypto", "store"},
 }
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 
