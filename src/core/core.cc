@@ -20,6 +20,8 @@ const char* to_string(ErrCategory c) {
       return "usage";
     case ErrCategory::kSystem:
       return "system";
+    case ErrCategory::kNetwork:
+      return "network";
   }
   return "unknown";
 }
@@ -78,6 +80,12 @@ const char* to_string(Err e) {
       return "value too large to encode";
     case Err::kStorage:
       return "storage failure";
+    case Err::kNetwork:
+      return "network failure";
+    case Err::kTimeout:
+      return "timed out";
+    case Err::kConnectionClosed:
+      return "connection closed";
   }
   return "unknown error";
 }

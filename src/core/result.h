@@ -23,6 +23,7 @@ enum class ErrCategory : uint8_t {
   kCrypto = 3,    // authentication, key or signature failure
   kUsage = 4,     // our caller broke a precondition
   kSystem = 5,    // the environment failed: storage, file system
+  kNetwork = 6,   // the connection or the peer at its other end (src/net)
 };
 
 // Err is the error code; its high byte is its ErrCategory.
@@ -59,6 +60,10 @@ enum class Err : uint16_t {
   kValueTooLarge,
   // system
   kStorage = 0x0500,  // the database or a file could not be read or written
+  // network
+  kNetwork = 0x0600,
+  kTimeout,
+  kConnectionClosed,
 };
 
 constexpr ErrCategory category(Err e) {
