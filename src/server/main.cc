@@ -182,8 +182,8 @@ int run_server(store::ServerConfig config, const std::string& ready_file) {
   server::SignalingApp app(config, *store, store_mutex, metrics, "");
   auto main_server = net::Server::listen(std::move(main_opts), app);
   if (!main_server) {
-    std::cerr << "conclave-server: cannot listen on " << config.listen_address << ":"
-              << config.port << ": " << main_server.error().detail << "\n";
+    std::cerr << "conclave-server: cannot listen on " << config.listen_address << ":" << config.port
+              << ": " << main_server.error().detail << "\n";
     return kExitStartup;
   }
   const uint16_t port = (*main_server)->port();
@@ -331,8 +331,9 @@ int admin_command(CLI::App& admin, const std::string& data_dir, const AdminArgs&
       }
       for (const auto& p : *ps) {
         std::cout << p.name << " suite=0x000" << p.cipher_suite
-                  << (p.require_account ? " account" : "") << (p.require_device_cert ? " device-cert" : "")
-                  << (p.builtin ? " builtin" : "") << "\n";
+                  << (p.require_account ? " account" : "")
+                  << (p.require_device_cert ? " device-cert" : "") << (p.builtin ? " builtin" : "")
+                  << "\n";
       }
     }
   }
@@ -363,7 +364,8 @@ int main(int argc, char** argv) {
   AdminArgs a;
   auto* add = admin->add_subcommand("user-add", "create an account");
   add->add_option("username", a.user)->required();
-  add->add_option("--password-file", a.password_file, "file holding the password (default: generate one)");
+  add->add_option("--password-file", a.password_file,
+                  "file holding the password (default: generate one)");
   add->add_flag("--admin", a.admin, "an administrator");
   admin->add_subcommand("user-list", "list accounts");
   admin->add_subcommand("user-totp", "enable TOTP; prints the otpauth:// URI")

@@ -65,7 +65,8 @@ std::string audit_name(const std::string& name) {
 std::optional<Bytes> bearer(const net::HttpRequest& r) {
   auto h = r.header("authorization");
   constexpr std::string_view kPrefix = "Bearer ";
-  if (!h.has_value() || h->size() <= kPrefix.size() || h->compare(0, kPrefix.size(), kPrefix) != 0) {
+  if (!h.has_value() || h->size() <= kPrefix.size() ||
+      h->compare(0, kPrefix.size(), kPrefix) != 0) {
     return std::nullopt;
   }
   auto token = from_hex(std::string_view(*h).substr(kPrefix.size()));
@@ -76,9 +77,9 @@ std::optional<Bytes> bearer(const net::HttpRequest& r) {
 }
 
 bool valid_blob_id(std::string_view id) {
-  return id.size() == 2 * kBlobIdLen &&
-         std::all_of(id.begin(), id.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return id.size() == 2 * kBlobIdLen && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 }  // namespace
@@ -89,8 +90,8 @@ uint64_t unix_now() {
                                    .count());
 }
 
-SignalingApp::SignalingApp(store::ServerConfig config, store::Store& store,
-                           std::mutex& store_mutex, Metrics& metrics, std::string public_address)
+SignalingApp::SignalingApp(store::ServerConfig config, store::Store& store, std::mutex& store_mutex,
+                           Metrics& metrics, std::string public_address)
     : config_(std::move(config)),
       store_(store),
       store_mutex_(store_mutex),
@@ -265,8 +266,8 @@ void SignalingApp::on_message(net::ConnectionId id, ByteView message) {
   }
   if (!m) {
     metrics_.messages_refused++;
-    auto wire = protocol::to_wire(
-        protocol::ErrorMessage{static_cast<uint16_t>(m.error().code), "malformed signaling message"});
+    auto wire = protocol::to_wire(protocol::ErrorMessage{static_cast<uint16_t>(m.error().code),
+                                                         "malformed signaling message"});
     if (wire) {
       server_->send(id, std::move(wire).value());
     }
@@ -348,10 +349,9 @@ std::optional<int64_t> SignalingApp::bearer_user(const net::HttpRequest& r) {
 }
 
 net::HttpResponse SignalingApp::login(const net::HttpRequest& r) {
-  auto body = parse_json_object(std::string_view(reinterpret_cast<const char*>(r.body.data()),
-                                                 r.body.size()));
-  if (!body || body->get_string("username") == nullptr ||
-      body->get_string("password") == nullptr) {
+  auto body = parse_json_object(
+      std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
+  if (!body || body->get_string("username") == nullptr || body->get_string("password") == nullptr) {
     return http_error(400, "expected {\"username\", \"password\", \"totp\"?}");
   }
   std::optional<std::string_view> totp;
@@ -360,11 +360,10 @@ net::HttpResponse SignalingApp::login(const net::HttpRequest& r) {
   }
   std::lock_guard<std::mutex> lock(store_mutex_);
   const uint64_t now = unix_now();
-  auto user = store_.verify_login(*body->get_string("username"), *body->get_string("password"),
-                                  totp, now);
+  auto user =
+      store_.verify_login(*body->get_string("username"), *body->get_string("password"), totp, now);
   if (!user) {
-    (void)store_.audit("auth_failed", "", audit_name(*body->get_string("username")), "login",
-                       now);
+    (void)store_.audit("auth_failed", "", audit_name(*body->get_string("username")), "login", now);
     return http_error(401, "login failed");
   }
   auto token = store_.create_login_token(*user, now, kLoginTokenSeconds);
@@ -384,8 +383,8 @@ net::HttpResponse SignalingApp::create_meeting(const net::HttpRequest& r) {
   if (!user) {
     return http_error(401, "a login token is required");
   }
-  auto body = parse_json_object(std::string_view(reinterpret_cast<const char*>(r.body.data()),
-                                                 r.body.size()));
+  auto body = parse_json_object(
+      std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
   if (!body) {
     return http_error(400, "expected {\"title\", \"profile\"?, \"pin\"?}");
   }
@@ -401,8 +400,8 @@ net::HttpResponse SignalingApp::create_meeting(const net::HttpRequest& r) {
   }
   std::lock_guard<std::mutex> lock(store_mutex_);
   const uint64_t now = unix_now();
-  auto m = store_.create_meeting(*user, profile ? *profile : "open", pin_view,
-                                 title ? *title : "", now);
+  auto m =
+      store_.create_meeting(*user, profile ? *profile : "open", pin_view, title ? *title : "", now);
   if (!m) {
     return http_error(400, "cannot create the meeting (unknown profile or bad title)");
   }
@@ -436,8 +435,8 @@ net::HttpResponse SignalingApp::meeting_action(const net::HttpRequest& r,
     if (!store_.set_locked(meeting_id, action == "lock")) {
       return http_error(500, "cannot change the lock");
     }
-    (void)store_.audit(action == "lock" ? "meeting_locked" : "meeting_unlocked", meeting_id, "",
-                       "", now);
+    (void)store_.audit(action == "lock" ? "meeting_locked" : "meeting_unlocked", meeting_id, "", "",
+                       now);
   } else if (action == "end") {
     if (!store_.end_meeting(meeting_id, now)) {
       return http_error(500, "cannot end the meeting");
@@ -495,7 +494,8 @@ net::HttpResponse SignalingApp::upload_blob(const net::HttpRequest& r) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   std::ofstream f(dir / blob_id, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(r.body.data()), static_cast<std::streamsize>(r.body.size()));
+  f.write(reinterpret_cast<const char*>(r.body.data()),
+          static_cast<std::streamsize>(r.body.size()));
   if (!f) {
     return http_error(500, "cannot store the file");
   }
@@ -506,7 +506,8 @@ net::HttpResponse SignalingApp::upload_blob(const net::HttpRequest& r) {
   return json_response(200, o);
 }
 
-net::HttpResponse SignalingApp::download_blob(const net::HttpRequest& r, const std::string& blob_id) {
+net::HttpResponse SignalingApp::download_blob(const net::HttpRequest& r,
+                                              const std::string& blob_id) {
   MeetingRoom* room = room_for_blob(r);
   if (room == nullptr) {
     return http_error(403, "only members of a running meeting may download");
@@ -637,7 +638,8 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
       o.set("admin", u.admin);
       o.set("totp", u.totp);
       o.set("created", static_cast<int64_t>(u.created));
-      lines += write_json_object(o).value_or("{}") + "\n";
+      auto line = write_json_object(o);
+      lines += (line ? *line : std::string("{}")) + "\n";
     }
     return text_response(200, "application/jsonl", lines);
   }
@@ -659,8 +661,8 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
     }
   }
   if (r.method == "POST" && t == "/admin/v1/users") {
-    auto body = parse_json_object(std::string_view(reinterpret_cast<const char*>(r.body.data()),
-                                                   r.body.size()));
+    auto body = parse_json_object(
+        std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
     if (!body || !body->get_string("username") || !body->get_string("password")) {
       return http_error(400, "expected {\"username\", \"password\", \"admin\"?}");
     }
