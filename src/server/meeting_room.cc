@@ -346,7 +346,8 @@ std::optional<std::vector<uint32_t>> MeetingRoom::win(const Inspected& in, ByteV
     departed_leaves_.erase(std::remove(departed_leaves_.begin(), departed_leaves_.end(), leaf),
                            departed_leaves_.end());
   }
-  duty_.reset();
+  // The winning commit included every pending Remove (check_commit).
+  duty_event(protocol::commit_duty::Event::kCommitWon, Clock::time_point{}, out);
   out.audit.push_back({"epoch_change", "", "epoch " + std::to_string(epoch + 1)});
   if (in.commit->extensions.has_value()) {
     const auto& after = mirror_->roles();
@@ -620,17 +621,46 @@ void MeetingRoom::depart(Session& s, const char* why, Clock::time_point now, Out
   for (Session* m : members()) {
     send(out, m->id, protocol::Relay{mirror_->epoch(), *proposal});
   }
-  assign_duty(now, out);
+  duty_event(protocol::commit_duty::Event::kDeparture, now, out);
 }
 
-// implements: REQ-SIG-046
-void MeetingRoom::assign_duty(Clock::time_point now, Outbox& out) {
-  if (!mirror_.has_value() || mirror_->pending_removes().empty()) {
-    duty_.reset();
-    return;
+// implements: REQ-SIG-021, REQ-SIG-046
+void MeetingRoom::duty_event(protocol::commit_duty::Event e, Clock::time_point now, Outbox& out) {
+  namespace cd = protocol::commit_duty;
+  const cd::Guard g = e == cd::Event::kCommitWon
+                          ? cd::Guard::kNone
+                          : (members().empty() ? cd::Guard::kNoCandidate : cd::Guard::kCandidate);
+  auto t = cd::next(duty_state_, e, g);
+  if (!t) {
+    return;  // the table has no such row (unreachable: every state lists every event it can see)
   }
+  duty_state_ = t->to;
+  switch (t->action) {
+    case cd::Action::kNone:
+    case cd::Action::kProposeRemove:  // depart() relayed the proposal already
+      break;
+    case cd::Action::kProposeRemoveAssign:
+      assign_duty(false, now, out);
+      break;
+    case cd::Action::kAssignNext:
+      assign_duty(true, now, out);
+      break;
+    case cd::Action::kClearDuty:
+      duty_.reset();
+      break;
+  }
+}
+
+// assign_duty gives CommitDuty to the committer: the current one (its
+// deadline restarted) while it is connected and `next` is false, else the
+// next candidate that has not timed out in this epoch.
+void MeetingRoom::assign_duty(bool next, Clock::time_point now, Outbox& out) {
   if (!duty_.has_value() || duty_->epoch != mirror_->epoch()) {
     duty_ = Duty{mirror_->epoch(), std::nullopt, {}, {}};
+  }
+  if (next && duty_->committer.has_value()) {
+    duty_->timed_out.insert(*duty_->committer);
+    duty_->committer.reset();
   }
   // Candidates: connected moderators by leaf, then the other members by leaf.
   std::vector<Session*> order = members();
@@ -667,10 +697,9 @@ void MeetingRoom::assign_duty(Clock::time_point now, Outbox& out) {
 }
 
 void MeetingRoom::tick(Clock::time_point now, Outbox& out) {
-  if (duty_.has_value() && duty_->committer.has_value() && now >= duty_->deadline) {
-    duty_->timed_out.insert(*duty_->committer);
-    duty_->committer.reset();
-    assign_duty(now, out);
+  if (duty_state_ == protocol::commit_duty::State::kOnDuty && duty_.has_value() &&
+      now >= duty_->deadline) {
+    duty_event(protocol::commit_duty::Event::kDeadline, now, out);
   }
   std::vector<ConnectionId> expired;
   for (auto& [id, s] : sessions_) {

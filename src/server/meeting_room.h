@@ -23,6 +23,7 @@
 #include "core/secret_bytes.h"
 #include "crypto/mls/cipher_suite.h"
 #include "crypto/mls/key_package.h"
+#include "protocol/sm/commit_duty_sm.h"
 #include "protocol/sm/lobby_sm.h"
 #include "protocol/wire/signaling_wire.h"
 #include "server/group_mirror.h"
@@ -148,7 +149,9 @@ class MeetingRoom {
   std::optional<std::vector<uint32_t>> win(const Inspected& in, ByteView wire,
                                            std::optional<ConnectionId> skip, Outbox& out);
   void depart(Session& s, const char* why, Clock::time_point now, Outbox& out);
-  void assign_duty(Clock::time_point now, Outbox& out);
+  // duty_event runs one event through the commit-duty table (commit_duty.csv).
+  void duty_event(protocol::commit_duty::Event e, Clock::time_point now, Outbox& out);
+  void assign_duty(bool next, Clock::time_point now, Outbox& out);
   void notify_moderators(Outbox& out) const;
   bool moderator(const Session& s) const;
   Session* by_leaf(uint32_t leaf);
@@ -162,6 +165,7 @@ class MeetingRoom {
   std::optional<GroupMirror> mirror_;
   std::map<ConnectionId, Session> sessions_;
   std::set<uint64_t> used_entry_ids_;
+  protocol::commit_duty::State duty_state_ = protocol::commit_duty::State::kIdle;
   std::optional<Duty> duty_;
   std::vector<uint32_t> departed_leaves_;  // leaves whose Remove is pending
 };

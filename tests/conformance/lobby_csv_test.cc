@@ -2,41 +2,19 @@
 // rows in the same order, spelled the same way.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "protocol/sm/lobby_sm.h"
+#include "tests/conformance/csv.h"
 
 namespace conclave::protocol::lobby {
 namespace {
 
-std::vector<std::vector<std::string>> read_csv(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') {
-      line.pop_back();
-    }
-    if (line.empty()) {
-      continue;
-    }
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) {
-      cells.push_back(cell);
-    }
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
 // verifies: REQ-SIG-020
 TEST(LobbyCsv, cpp_table_equals_the_normative_csv_row_by_row) {
-  const auto rows = read_csv(std::string(CONCLAVE_SOURCE_DIR) + "/spec/state-machines/lobby.csv");
+  const auto rows =
+      conformance::read_csv(std::string(CONCLAVE_SOURCE_DIR) + "/spec/state-machines/lobby.csv");
   ASSERT_FALSE(rows.empty()) << "spec/state-machines/lobby.csv not found or empty";
   ASSERT_EQ(rows[0], (std::vector<std::string>{"from", "event", "guard", "to", "action"}));
   ASSERT_EQ(rows.size() - 1, kTable.size()) << "the CSV and the C++ table differ in length";
