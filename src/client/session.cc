@@ -270,7 +270,10 @@ void Session::on_closed(std::optional<uint16_t> close_code) {
   }
   Event e;
   e.close_code = close_code;
-  if (state_ == SessionState::kHelloSent) {
+  if (close_code == kCloseExcluded) {
+    e.type = EventType::kExcluded;
+    e.detail = "a moderator excluded this member";
+  } else if (state_ == SessionState::kHelloSent) {
     e.type = EventType::kError;
     e.error_code = static_cast<uint16_t>(Err::kUnexpectedMessage);
     e.detail = kHelloRefused;

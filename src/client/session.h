@@ -39,6 +39,9 @@
 namespace conclave::client {
 
 inline constexpr int kMaxCommitRetries = 5;
+// The WebSocket close code with which the server ends an excluded member's
+// session (spec/06-signaling-lobby.md "Exclude").
+inline constexpr uint16_t kCloseExcluded = 4003;
 // How many of its own recent application messages a member remembers, to
 // recognise them if the server relays them back (they cannot be decrypted by
 // their sender).
@@ -163,7 +166,7 @@ class Session {
   // message become events; it never fails.
   void receive(const protocol::SignalingMessage& m);
   // on_closed reports that the transport closed (with its WebSocket close
-  // code if any).
+  // code if any). Close code kCloseExcluded means a moderator excluded us.
   void on_closed(std::optional<uint16_t> close_code);
 
   // Commands. They return kUnexpectedMessage when the session is not in a
@@ -195,6 +198,10 @@ class Session {
   bool commit_outstanding() const { return attempt_.has_value(); }
   void roster();
   void rights();
+  // group is the MLS group once admitted, else nullptr (a borrow valid
+  // until the next call that changes the session); for trust indicators
+  // and tests.
+  const mls::Group* group() const { return group_.has_value() ? &*group_ : nullptr; }
 
   std::vector<Event> take_events();
 
