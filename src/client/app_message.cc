@@ -73,7 +73,7 @@ bool is_valid_blob_id(std::string_view id) {
   return true;
 }
 
-// implements: REQ-CLI-002
+// implements: REQ-CLIENT-002
 Result<AppMessage> parse_app_message(Reader& r) {
   uint8_t type = 0;
   if (!r.u8(&type)) {

@@ -18,7 +18,7 @@
 
 namespace conclave::client {
 
-// Limits of the encoding (spec: requirements/client.toml REQ-CLI-002).
+// Limits of the encoding (spec: requirements/client.toml REQ-CLIENT-002).
 inline constexpr size_t kMaxChatTextLen = 64 * 1024;
 inline constexpr size_t kMaxFileNameLen = 255;
 inline constexpr size_t kMaxBlobIdLen = 64;
@@ -76,7 +76,7 @@ struct AppMessage {
 // parse_app_message reads one AppMessage; an unknown type is kInvalidValue,
 // a field over its limit kLengthLimit, a field that breaks its character
 // rules (UTF-8, file name, blob id) or an empty one kInvalidValue.
-// implements: REQ-CLI-002
+// implements: REQ-CLIENT-002
 [[nodiscard]] Result<AppMessage> parse_app_message(Reader& r);
 void write_app_message(Writer& w, const AppMessage& m);
 

@@ -14,7 +14,7 @@ namespace {
 // reuses it, and the receivers only decrypt. (key, nonce) therefore never
 // repeats, which is all AES-GCM needs; a per-file random nonce would add
 // nothing but bytes.
-// implements: REQ-CLI-003
+// implements: REQ-CLIENT-003
 constexpr std::array<uint8_t, crypto::kAeadNonceLen> kZeroNonce{};
 
 // The AAD binds the ciphertext to its use, so a blob can never be

@@ -1,4 +1,4 @@
-// Encryption of shared files (spec/requirements/client.toml REQ-CLI-003).
+// Encryption of shared files (spec/requirements/client.toml REQ-CLIENT-003).
 //
 // A shared file is encrypted once, under a fresh random 32-byte key, with
 // AES-256-GCM and a zero nonce, and uploaded to the server's blob store; the
@@ -24,14 +24,14 @@ struct SealedFile {
 
 // seal_file draws a fresh key and encrypts `plaintext` (at most
 // kMaxSharedFileLen bytes: kValueTooLarge).
-// implements: REQ-CLI-003
+// implements: REQ-CLIENT-003
 [[nodiscard]] Result<SealedFile> seal_file(ByteView plaintext);
 
 // open_file decrypts `ciphertext` with `announced.key` and checks it against
 // the announcement: the plaintext's size and SHA-256 must match (kAuthFailed
 // otherwise, as for a bad tag: either way the file is not what the sender
 // announced).
-// implements: REQ-CLI-003
+// implements: REQ-CLIENT-003
 [[nodiscard]] Result<Bytes> open_file(const FileMessage& announced, ByteView ciphertext);
 
 }  // namespace conclave::client

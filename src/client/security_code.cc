@@ -25,7 +25,7 @@ constexpr std::string_view kLabel = "conclave security code v1";
 // 10^12 is below 2^40 (about 1.1 * 10^12), so the 40-bit value maps onto
 // 12 digits with only a slight bias towards smaller codes, which costs less
 // than 1 bit.
-// implements: REQ-CLI-001
+// implements: REQ-CLIENT-001
 std::string security_code(ByteView epoch_authenticator) {
   Bytes input(kLabel.size() + epoch_authenticator.size());
   std::copy(kLabel.begin(), kLabel.end(), input.begin());

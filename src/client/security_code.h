@@ -1,6 +1,6 @@
 // The meeting security code: a short number members read to each other to
 // confirm they share one group state (spec/requirements/client.toml
-// REQ-CLI-001).
+// REQ-CLIENT-001).
 #pragma once
 
 #include <string>
@@ -17,7 +17,7 @@ namespace conclave::client {
 // Equal authenticators give equal codes; the code is public (it reveals
 // nothing of the epoch secret beyond what SHA-256 leaks, which is nothing
 // usable).
-// implements: REQ-CLI-001
+// implements: REQ-CLIENT-001
 std::string security_code(ByteView epoch_authenticator);
 
 }  // namespace conclave::client

@@ -61,6 +61,7 @@ std::string safe_file_name(std::string_view name) {
   return out;
 }
 
+// implements: REQ-CLIENT-008
 // save_new_file writes `data` to a file in `dir` named after `name` that did
 // not exist before ("name", then "name (1)", ...): a received file never
 // overwrites anything.
@@ -362,7 +363,7 @@ void Session::on_admitted(const protocol::Admitted& m) {
     //= spec/06-signaling-lobby.md#message-catalogue
     //# answers an accepted Hello: the group the host creates, or that a
     //# joiner checks its Welcome against
-    // implements: REQ-CLI-005
+    // implements: REQ-CLIENT-005
     if (!equal(g->group_id(), info_->group_id)) {
       emit_error(EventType::kSecurityAlert, Error(Err::kProtocol),
                  "the Welcome is for another group than the meeting's");
@@ -495,7 +496,7 @@ void Session::on_relay(const protocol::Relay& m) {
     return;
   }
   const uint32_t own_leaf = group_->own_leaf().value();
-  // implements: REQ-CLI-004
+  // implements: REQ-CLIENT-004
   auto r = group_->handle(*msg);
   if (!r) {
     // The group is unchanged (all or nothing): this member stays in its
@@ -563,7 +564,7 @@ void Session::on_file(const std::string& from, const FileMessage& f) {
     emit_error(EventType::kError, blob.error(), "downloading a shared file");
     return;
   }
-  // implements: REQ-CLI-003
+  // implements: REQ-CLIENT-003
   auto plain = open_file(f, *blob);
   if (!plain) {
     emit_error(EventType::kSecurityAlert, plain.error(),
@@ -610,7 +611,7 @@ void Session::on_commit_rejected(const protocol::CommitRejected& m) {
   if (!attempt_.has_value() || ops_.empty() || !group_.has_value()) {
     return;
   }
-  // implements: REQ-CLI-006
+  // implements: REQ-CLIENT-006
   group_->discard_pending_commit();
   attempt_.reset();
   Op& op = ops_.front();
@@ -793,7 +794,7 @@ Result<void> Session::share(std::string_view name, ByteView contents) {
   if (blobs_ == nullptr) {
     return Error(Err::kUnsupported, "no blob store");
   }
-  // implements: REQ-CLI-003
+  // implements: REQ-CLIENT-003
   CONCLAVE_TRY_ASSIGN(SealedFile sealed, seal_file(contents));
   CONCLAVE_TRY_ASSIGN(std::string blob_id, blobs_->upload(info_->blob_token, sealed.ciphertext));
   if (!is_valid_blob_id(blob_id)) {
@@ -844,6 +845,7 @@ void Session::finish_attempt(bool won) {
   }
 }
 
+// implements: REQ-CLIENT-006
 void Session::pump() {
   while (!attempt_.has_value() && !ops_.empty() && is_member()) {
     Op& op = ops_.front();

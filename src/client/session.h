@@ -13,11 +13,11 @@
 //  - every member runs conclave_roles_policy: a relayed commit or proposal
 //    that the policy or RFC 9420 refuses (a server-injected member, a
 //    non-moderator's Add, a forged signature) leaves the group in its epoch
-//    and raises a security_alert event (REQ-CLI-004);
+//    and raises a security_alert event (REQ-CLIENT-004);
 //  - a joiner accepts a Welcome only for the group the server announced in
-//    SessionInfo (REQ-CLI-005);
+//    SessionInfo (REQ-CLIENT-005);
 //  - at most one own commit is outstanding; a rejected one is re-made on top
-//    of the winning commit, at most kMaxCommitRetries times (REQ-CLI-006).
+//    of the winning commit, at most kMaxCommitRetries times (REQ-CLIENT-006).
 #pragma once
 
 #include <cstdint>

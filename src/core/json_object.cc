@@ -367,6 +367,7 @@ void JsonObject::set(std::string key, JsonValue value) {
   members.emplace_back(std::move(key), std::move(value));
 }
 
+// implements: REQ-CLIENT-007
 Result<JsonObject> parse_json_object(std::string_view text) {
   if (text.size() > kMaxJsonObjectLen) {
     return Error(Err::kLengthLimit, "JSON object longer than kMaxJsonObjectLen", 0);

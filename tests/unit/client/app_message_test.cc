@@ -56,7 +56,7 @@ Err decode_error(ByteView in) {
   return r.error().code;
 }
 
-// verifies: REQ-CLI-002
+// verifies: REQ-CLIENT-002
 TEST(AppMessage, ChatRoundTrips) {
   for (const std::string& text :
        {std::string("hi"), std::string("grüße 👋"), std::string(kMaxChatTextLen, 'x')}) {
@@ -70,7 +70,7 @@ TEST(AppMessage, ChatRoundTrips) {
   }
 }
 
-// verifies: REQ-CLI-002
+// verifies: REQ-CLIENT-002
 TEST(AppMessage, FileRoundTrips) {
   const AppMessage m = file("report.pdf", "abc_DEF-123");
   auto enc = encode_app_message(m);
@@ -90,7 +90,7 @@ TEST(AppMessage, FileRoundTrips) {
   EXPECT_EQ(*again, *enc);
 }
 
-// verifies: REQ-CLI-002
+// verifies: REQ-CLIENT-002
 TEST(AppMessage, ChatLimits) {
   EXPECT_EQ(decode_error(raw_chat(std::string(kMaxChatTextLen + 1, 'x'))), Err::kLengthLimit);
   EXPECT_EQ(decode_error(raw_chat("")), Err::kInvalidValue);
@@ -102,7 +102,7 @@ TEST(AppMessage, ChatLimits) {
   EXPECT_FALSE(encode_app_message(chat("")).has_value());
 }
 
-// verifies: REQ-CLI-002
+// verifies: REQ-CLIENT-002
 TEST(AppMessage, FileNameLimits) {
   EXPECT_TRUE(decode_app_message(raw_file(std::string(kMaxFileNameLen, 'n'), 1, "b")).has_value());
   EXPECT_EQ(decode_error(raw_file(std::string(kMaxFileNameLen + 1, 'n'), 1, "b")),
@@ -116,7 +116,7 @@ TEST(AppMessage, FileNameLimits) {
   }
 }
 
-// verifies: REQ-CLI-002
+// verifies: REQ-CLIENT-002
 TEST(AppMessage, BlobIdSizeAndKeyLimits) {
   EXPECT_TRUE(decode_app_message(raw_file("f", 1, std::string(kMaxBlobIdLen, 'b'))).has_value());
   EXPECT_EQ(decode_error(raw_file("f", 1, std::string(kMaxBlobIdLen + 1, 'b'))), Err::kLengthLimit);
@@ -132,7 +132,7 @@ TEST(AppMessage, BlobIdSizeAndKeyLimits) {
   EXPECT_FALSE(encode_app_message(file("f", "b", kMaxSharedFileLen + 1)).has_value());
 }
 
-// verifies: REQ-CLI-002
+// verifies: REQ-CLIENT-002
 TEST(AppMessage, UnknownTypeIsRefused) {
   for (const uint8_t type : {uint8_t{0}, uint8_t{3}, uint8_t{255}}) {
     Bytes m = raw_chat("hi");
@@ -142,7 +142,7 @@ TEST(AppMessage, UnknownTypeIsRefused) {
   EXPECT_EQ(decode_error(Bytes{}), Err::kTruncated);
 }
 
-// verifies: REQ-CLI-002
+// verifies: REQ-CLIENT-002
 TEST(AppMessage, MalformationSweepIsRejected) {
   for (const Bytes& valid : {raw_chat("hello"), raw_file("a.txt", 5, "blob1")}) {
     const auto sites =

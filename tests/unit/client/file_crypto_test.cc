@@ -27,7 +27,7 @@ Bytes sample(size_t n) {
   return b;
 }
 
-// verifies: REQ-CLI-003
+// verifies: REQ-CLIENT-003
 TEST(FileCrypto, RoundTrip) {
   for (const size_t n : {size_t{0}, size_t{1}, size_t{1000}, size_t{100000}}) {
     const Bytes plain = sample(n);
@@ -42,7 +42,7 @@ TEST(FileCrypto, RoundTrip) {
   }
 }
 
-// verifies: REQ-CLI-003
+// verifies: REQ-CLIENT-003
 TEST(FileCrypto, EveryFileGetsAFreshKey) {
   const Bytes plain = sample(64);
   auto a = seal_file(plain);
@@ -52,7 +52,7 @@ TEST(FileCrypto, EveryFileGetsAFreshKey) {
   EXPECT_NE(a->ciphertext, b->ciphertext);
 }
 
-// verifies: REQ-CLI-003
+// verifies: REQ-CLIENT-003
 TEST(FileCrypto, TamperingIsDetected) {
   const Bytes plain = sample(300);
   auto sealed = seal_file(plain);
@@ -83,7 +83,7 @@ TEST(FileCrypto, TamperingIsDetected) {
   EXPECT_FALSE(open_file(announce(*sealed, plain.size()), shorter).has_value());
 }
 
-// verifies: REQ-CLI-003
+// verifies: REQ-CLIENT-003
 TEST(FileCrypto, RefusesFilesAboveTheLimit) {
   EXPECT_EQ(seal_file(Bytes(kMaxSharedFileLen + 1)).error().code, Err::kValueTooLarge);
 }

@@ -32,7 +32,7 @@ std::string expected_code(ByteView authenticator) {
   return buf;
 }
 
-// verifies: REQ-CLI-001
+// verifies: REQ-CLIENT-001
 TEST(SecurityCode, MatchesTheDerivation) {
   for (const size_t len : {size_t{0}, size_t{1}, size_t{32}, size_t{48}, size_t{64}}) {
     Bytes auth(len);
@@ -44,7 +44,7 @@ TEST(SecurityCode, MatchesTheDerivation) {
   }
 }
 
-// verifies: REQ-CLI-001
+// verifies: REQ-CLIENT-001
 TEST(SecurityCode, KnownAnswerForAllZeroAuthenticator) {
   // SHA-256("conclave security code v1" || 32 zero bytes) computed with the
   // test's own derivation; the format is 3 groups of 4 digits.
@@ -56,7 +56,7 @@ TEST(SecurityCode, KnownAnswerForAllZeroAuthenticator) {
   EXPECT_EQ(code[9], ' ');
 }
 
-// verifies: REQ-CLI-001
+// verifies: REQ-CLIENT-001
 TEST(SecurityCode, EqualOnlyForEqualAuthenticators) {
   const Bytes a(32, 0x11);
   Bytes b = a;

@@ -314,7 +314,7 @@ class SessionTest : public ::testing::Test {
   uint64_t next_entry_ = 100;
 };
 
-// verifies: REQ-CLI-005
+// verifies: REQ-CLIENT-005
 TEST_F(SessionTest, HostCreatesTheGroupAndAdmitsJoiners) {
   Peer& host = meeting({"bob", "carol"});
   EXPECT_EQ(epoch_, 2u);
@@ -334,7 +334,7 @@ TEST_F(SessionTest, HostCreatesTheGroupAndAdmitsJoiners) {
   EXPECT_EQ(ep->code, host.s->code());
 }
 
-// verifies: REQ-CLI-005
+// verifies: REQ-CLIENT-005
 TEST_F(SessionTest, JoinerRefusesWelcomeForAnotherGroup) {
   Peer& host = meeting({});
   Peer& bob = make("bob");
@@ -414,7 +414,7 @@ TEST_F(SessionTest, ParticipantsMayNotModerate) {
   EXPECT_TRUE(bob.outbox.empty());
 }
 
-// verifies: REQ-CLI-006
+// verifies: REQ-CLIENT-006
 TEST_F(SessionTest, RejectedCommitIsRetriedOnTopOfTheWinner) {
   Peer& host = meeting({"bob", "carol"});
   Peer& bob = peer("bob");
@@ -438,7 +438,7 @@ TEST_F(SessionTest, RejectedCommitIsRetriedOnTopOfTheWinner) {
   EXPECT_TRUE(roster[2].rights & mls::kRightCameraRequested);
 }
 
-// verifies: REQ-CLI-006
+// verifies: REQ-CLIENT-006
 TEST_F(SessionTest, GivesUpAfterTooManyRejections) {
   Peer& host = meeting({"bob"});
   ASSERT_TRUE(host.s->mute_all(true).has_value());
@@ -469,7 +469,7 @@ TEST_F(SessionTest, CommitDutyCommitsTheServersRemove) {
   expect_same_state();
 }
 
-// verifies: REQ-CLI-004
+// verifies: REQ-CLIENT-004
 TEST_F(SessionTest, ServerInjectedAddRaisesASecurityAlert) {
   Peer& host = meeting({"bob"});
   // The server tries to add its own member "mallory" as an external sender.
@@ -497,7 +497,7 @@ TEST_F(SessionTest, ServerInjectedAddRaisesASecurityAlert) {
   EXPECT_EQ(peer("bob").s->epoch(), before + 1);
 }
 
-// verifies: REQ-CLI-004
+// verifies: REQ-CLIENT-004
 TEST_F(SessionTest, ForgedCommitFromAParticipantRaisesASecurityAlert) {
   Peer& host = meeting({"bob"});
   // A commit in the name of no member: garbage bytes that decode as nothing,
@@ -544,7 +544,7 @@ TEST_F(SessionTest, ParticipantRaisesItsHandAndModeratorGivesTheFloor) {
   expect_same_state();
 }
 
-// verifies: REQ-CLI-003, REQ-CLI-008
+// verifies: REQ-CLIENT-003, REQ-CLIENT-008
 TEST_F(SessionTest, SharedFileIsDecryptedCheckedAndNeverOverwrites) {
   Peer& host = meeting({"bob"});
   const Bytes contents = to_bytes(as_bytes(std::string_view("quarterly numbers\n")));

@@ -18,7 +18,7 @@ Err error_of(std::string_view text) {
   return r.error().code;
 }
 
-// verifies: REQ-CLI-007
+// verifies: REQ-CLIENT-007
 TEST(JsonObject, ReadsFlatObjects) {
   auto r = parse_json_object(
       " {\"token\" : \"ab12\", \"n\":-42,\"big\":9223372036854775807,"
@@ -41,7 +41,7 @@ TEST(JsonObject, ReadsFlatObjects) {
   EXPECT_EQ(*min->get_int("m"), INT64_MIN);
 }
 
-// verifies: REQ-CLI-007
+// verifies: REQ-CLIENT-007
 TEST(JsonObject, RefusesMalformedInput) {
   const char* malformed[] = {
       "",
@@ -92,7 +92,7 @@ TEST(JsonObject, RefusesMalformedInput) {
   EXPECT_EQ(error_of(std::string_view("{\"a\":1}\0", 8)), Err::kTrailingData);
 }
 
-// verifies: REQ-CLI-007
+// verifies: REQ-CLIENT-007
 TEST(JsonObject, EnforcesLimits) {
   std::string many = "{";
   for (size_t i = 0; i <= kMaxJsonMembers; ++i) {
@@ -108,7 +108,7 @@ TEST(JsonObject, EnforcesLimits) {
   EXPECT_EQ(error_of(huge), Err::kLengthLimit);
 }
 
-// verifies: REQ-CLI-007
+// verifies: REQ-CLIENT-007
 TEST(JsonObject, WriterRoundTripsAndRefusesWhatTheReaderRefuses) {
   JsonObject o;
   o.set("title", std::string("Q3 \"review\"\n\x01"));
