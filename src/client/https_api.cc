@@ -98,13 +98,12 @@ Result<CreatedMeeting> create_meeting(const net::ClientOptions& server,
 }
 
 Result<std::string> HttpsBlobStore::upload(ByteView blob_token, ByteView ciphertext) {
-  CONCLAVE_TRY_ASSIGN(
-      const net::HttpResult r,
-      net::https_request(server_, "POST", "/v1/blobs",
-                         {{"Authorization", "Bearer " + to_hex(blob_token)},
-                          {"X-Conclave-Meeting", meeting_id_},
-                          {"Content-Type", "application/octet-stream"}},
-                         ciphertext));
+  CONCLAVE_TRY_ASSIGN(const net::HttpResult r,
+                      net::https_request(server_, "POST", "/v1/blobs",
+                                         {{"Authorization", "Bearer " + to_hex(blob_token)},
+                                          {"X-Conclave-Meeting", meeting_id_},
+                                          {"Content-Type", "application/octet-stream"}},
+                                         ciphertext));
   if (r.status != 200) {
     return http_status_error(r.status);
   }

@@ -49,8 +49,7 @@ struct CreatedMeeting {
 [[nodiscard]] Result<CreatedMeeting> create_meeting(const net::ClientOptions& server,
                                                     std::string_view login_token_hex,
                                                     std::string_view title,
-                                                    std::string_view profile,
-                                                    std::string_view pin);
+                                                    std::string_view profile, std::string_view pin);
 
 // HttpsBlobStore is the BlobStore of a session: POST /v1/blobs and
 // GET /v1/blobs/<id> with the session's blob token as bearer and the

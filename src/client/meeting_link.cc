@@ -133,8 +133,8 @@ std::string write_meeting_link(const MeetingLink& link) {
   if (host.find(':') != std::string::npos) {
     host = "[" + host + "]";
   }
-  std::string out = std::string(kScheme) + host + ":" + std::to_string(link.server.port) + "/" +
-                    link.meeting_id;
+  std::string out =
+      std::string(kScheme) + host + ":" + std::to_string(link.server.port) + "/" + link.meeting_id;
   if (!link.invite_token.empty()) {
     out += std::string(kInvite) + to_hex(link.invite_token);
   }

@@ -315,11 +315,11 @@ class Runner {
       }
       if (c->verb == Verb::kWait || c->verb == Verb::kSleep) {
         blocking.emplace(next->first, *c);
-        deadline = Clock::now() + (c->verb == Verb::kSleep
-                                       ? std::chrono::duration_cast<Clock::duration>(
-                                             std::chrono::milliseconds(c->number))
-                                       : std::chrono::duration_cast<Clock::duration>(
-                                             o_.wait_timeout));
+        deadline =
+            Clock::now() +
+            (c->verb == Verb::kSleep
+                 ? std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(c->number))
+                 : std::chrono::duration_cast<Clock::duration>(o_.wait_timeout));
         continue;
       }
       if (closed_ && c->verb != Verb::kCode && c->verb != Verb::kRoster) {

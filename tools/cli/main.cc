@@ -31,7 +31,7 @@ bool server_options(const std::string& server, const std::string& fingerprint,
     std::cerr << "conclave: --server: " << address.error().detail << "\n";
     return false;
   }
-  auto fp = crypto::tls::parse_fingerprint(fingerprint);
+  auto fp = crypto::parse_fingerprint(fingerprint);
   if (!fp) {
     std::cerr << "conclave: --fingerprint: expected the server certificate's SHA-256 as "
                  "AB:CD:... or 64 hex digits\n";
@@ -74,8 +74,9 @@ int main(int argc, char** argv) {
   login->add_option("--server", server, "HOST:PORT of the Conclave server")->required();
   login->add_option("--fingerprint", fingerprint, "SHA-256 of the server certificate")->required();
   login->add_option("--user", user, "User name")->required();
-  login->add_option("--password-file", password_file,
-                    "File holding the password (first line); never pass it as an argument")
+  login
+      ->add_option("--password-file", password_file,
+                   "File holding the password (first line); never pass it as an argument")
       ->required();
   login->add_option("--totp", totp, "Current one-time code, if the account has one");
 
@@ -86,8 +87,7 @@ int main(int argc, char** argv) {
   std::string profile = "open";
   std::string pin;
   create->add_option("--server", server, "HOST:PORT of the Conclave server")->required();
-  create->add_option("--fingerprint", fingerprint, "SHA-256 of the server certificate")
-      ->required();
+  create->add_option("--fingerprint", fingerprint, "SHA-256 of the server certificate")->required();
   create->add_option("--token", token, "Login token (hex) from `conclave login`")->required();
   create->add_option("--title", title, "Meeting title")->required();
   create->add_option("--profile", profile, "Security profile: open, restricted or secret")

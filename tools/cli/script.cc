@@ -156,8 +156,11 @@ Result<ParsedLine> parse_command_line(std::string_view line) {
   static constexpr struct {
     std::string_view name;
     Verb verb;
-  } kPlain[] = {{"roster", Verb::kRoster}, {"rights", Verb::kRights}, {"code", Verb::kCode},
-                {"retry", Verb::kRetry},   {"leave", Verb::kLeave}};
+  } kPlain[] = {{"roster", Verb::kRoster},
+                {"rights", Verb::kRights},
+                {"code", Verb::kCode},
+                {"retry", Verb::kRetry},
+                {"leave", Verb::kLeave}};
   for (const auto& p : kPlain) {
     if (verb == p.name) {
       c.verb = p.verb;
