@@ -1,5 +1,5 @@
-// Targets: conclave::client::parse_app_message, conclave::client::decode_app_message,
-// conclave::client::encode_app_message Requirements: REQ-CLIENT-002
+// Targets: conclave::client::parse_app_message, encode_app_message
+// Requirements: REQ-CLIENT-002
 //
 // Property: whatever decode_app_message accepts re-encodes to exactly the
 // input (the encoding is canonical), and passes validate_app_message; a

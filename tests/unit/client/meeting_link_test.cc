@@ -24,12 +24,12 @@ TEST(MeetingLink, ParsesTheLinkTheServerHandsOut) {
 
 // verifies: REQ-CLIENT-009
 TEST(MeetingLink, RefusesEverythingElse) {
-  for (const char* bad : {
-           "", "https://h:1/m", "conclave://h/m", "conclave://h:0/m", "conclave://h:65536/m",
-           "conclave://h:01/m", "conclave://h:1/", "conclave://h:1/m/x", "conclave://h:1/m?x=1",
-           "conclave://h:1/m?invite=abc", "conclave://h:1/m?invite=zz", "conclave://h_x:1/m",
-           "conclave://-h:1/m", "conclave://[zz]:1/m", "conclave://[::1]/m", "conclave://h:1/m m",
-           "conclave://user@h:1/m", "conclave://h:1/m?invite=00&x=1"}) {
+  for (const char* bad :
+       {"", "https://h:1/m", "conclave://h/m", "conclave://h:0/m", "conclave://h:65536/m",
+        "conclave://h:01/m", "conclave://h:1/", "conclave://h:1/m/x", "conclave://h:1/m?x=1",
+        "conclave://h:1/m?invite=abc", "conclave://h:1/m?invite=zz", "conclave://h_x:1/m",
+        "conclave://-h:1/m", "conclave://[zz]:1/m", "conclave://[::1]/m", "conclave://h:1/m m",
+        "conclave://user@h:1/m", "conclave://h:1/m?invite=00&x=1"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(parse_meeting_link(bad).has_value());
   }
