@@ -16,5 +16,18 @@ add_library(conclave_boringssl_crypto SHARED IMPORTED)
 set_target_properties(conclave_boringssl_crypto PROPERTIES
   IMPORTED_LOCATION ${CONCLAVE_BORINGSSL_CRYPTO}
   INTERFACE_INCLUDE_DIRECTORIES ${CONCLAVE_BORINGSSL_INCLUDE_DIR})
+# BoringSSL's TLS library, linked only by src/crypto/tls (conclave_tls): the
+# TLS 1.3 engine behind src/net. It needs libcrypto at run time.
+find_library(CONCLAVE_BORINGSSL_SSL NAMES ssl PATHS ${CONCLAVE_BORINGSSL_LIB_DIR}
+             NO_DEFAULT_PATH REQUIRED)
+add_library(conclave_boringssl_ssl SHARED IMPORTED)
+set_target_properties(conclave_boringssl_ssl PROPERTIES
+  IMPORTED_LOCATION ${CONCLAVE_BORINGSSL_SSL}
+  INTERFACE_INCLUDE_DIRECTORIES ${CONCLAVE_BORINGSSL_INCLUDE_DIR}
+  INTERFACE_LINK_LIBRARIES conclave_boringssl_crypto)
+
+# Boost.Asio and Boost.Beast (header-only) for src/net. Boost.System is
+# header-only since 1.69, so nothing is linked.
+find_package(Boost 1.81 REQUIRED)
 
 find_package(Threads REQUIRED)

@@ -18,6 +18,8 @@ const char* to_string(ErrCategory c) {
       return "crypto";
     case ErrCategory::kUsage:
       return "usage";
+    case ErrCategory::kNetwork:
+      return "network";
   }
   return "unknown";
 }
@@ -70,6 +72,12 @@ const char* to_string(Err e) {
       return "invalid argument";
     case Err::kValueTooLarge:
       return "value too large to encode";
+    case Err::kNetwork:
+      return "network failure";
+    case Err::kTimeout:
+      return "timed out";
+    case Err::kConnectionClosed:
+      return "connection closed";
   }
   return "unknown error";
 }

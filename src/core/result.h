@@ -22,6 +22,7 @@ enum class ErrCategory : uint8_t {
   kProtocol = 2,  // well-formed input that the protocol does not allow
   kCrypto = 3,    // authentication, key or signature failure
   kUsage = 4,     // our caller broke a precondition
+  kNetwork = 5,   // the connection or the peer at its other end (src/net)
 };
 
 // Err is the error code; its high byte is its ErrCategory.
@@ -54,6 +55,10 @@ enum class Err : uint16_t {
   kBufferTooSmall,
   kInvalidArgument,
   kValueTooLarge,
+  // network
+  kNetwork = 0x0500,
+  kTimeout,
+  kConnectionClosed,
 };
 
 constexpr ErrCategory category(Err e) {

@@ -35,8 +35,12 @@ ALLOWED = {
     "crypto": {"core", "crypto"},
     "protocol": {"core", "crypto", "protocol"},
     "media": {"core", "crypto", "media"},
-    "server": {"core", "crypto", "protocol", "server"},
-    "client": {"core", "crypto", "protocol", "media", "client"},
+    # net: TLS 1.3 + WebSocket/HTTPS transport. It reads only the signaling
+    # size limit from protocol/wire/signaling_limits.h (its default read limit).
+    "net": {"core", "crypto", "protocol", "net"},
+    "store": {"core", "crypto", "store"},
+    "server": {"core", "crypto", "protocol", "net", "store", "server"},
+    "client": {"core", "crypto", "protocol", "media", "net", "client"},
     "gateway": {"core", "crypto", "protocol", "media", "client", "gateway"},
 }
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')

@@ -28,8 +28,10 @@ TEST(Result, REQ_WIRE_007_every_code_has_a_category_and_a_name) {
   EXPECT_EQ(category(Err::kUnexpectedMessage), ErrCategory::kProtocol);
   EXPECT_EQ(category(Err::kAuthFailed), ErrCategory::kCrypto);
   EXPECT_EQ(category(Err::kBufferTooSmall), ErrCategory::kUsage);
+  EXPECT_EQ(category(Err::kTimeout), ErrCategory::kNetwork);
   for (Err e : {Err::kDecode, Err::kTrailingData, Err::kNonMinimalVarint, Err::kProtocol,
-                Err::kAuthFailed, Err::kInvalidPublicKey, Err::kUsage, Err::kValueTooLarge}) {
+                Err::kAuthFailed, Err::kInvalidPublicKey, Err::kUsage, Err::kValueTooLarge,
+                Err::kNetwork, Err::kTimeout, Err::kConnectionClosed}) {
     EXPECT_NE(std::string(to_string(e)), "unknown error");
   }
 }
