@@ -164,11 +164,11 @@ std::string event_json(const client::Event& e) {
       break;
     }
     case EventType::kEpoch: {
-      std::string names = "[";
+      std::string list = "[";
       for (const auto& m : e.members) {
-        names += (names.size() > 1 ? "," : "") + JsonLine::quote(m.name);
+        list += (list.size() > 1 ? "," : "") + member_json(m);
       }
-      j.num("epoch", e.epoch).raw("members", names + "]").str("code", e.code);
+      j.num("epoch", e.epoch).raw("members", list + "]").str("code", e.code);
       j.boolean("muted_all", e.muted_all);
       break;
     }
