@@ -30,4 +30,22 @@ set_target_properties(conclave_boringssl_ssl PROPERTIES
 # header-only since 1.69, so nothing is linked.
 find_package(Boost 1.81 REQUIRED)
 
+# SQLite (libsqlite3-dev): the store of src/store. Linked only by
+# conclave_store and by the store tests that tamper with a database file.
+find_path(CONCLAVE_SQLITE3_INCLUDE_DIR sqlite3.h REQUIRED)
+find_library(CONCLAVE_SQLITE3_LIB NAMES sqlite3 REQUIRED)
+add_library(conclave_sqlite3 UNKNOWN IMPORTED)
+set_target_properties(conclave_sqlite3 PROPERTIES
+  IMPORTED_LOCATION ${CONCLAVE_SQLITE3_LIB}
+  INTERFACE_INCLUDE_DIRECTORIES ${CONCLAVE_SQLITE3_INCLUDE_DIR})
+
+# Argon2 reference implementation (libargon2-dev): password hashing, linked
+# only into src/crypto (password_hash.cc).
+find_path(CONCLAVE_ARGON2_INCLUDE_DIR argon2.h REQUIRED)
+find_library(CONCLAVE_ARGON2_LIB NAMES argon2 REQUIRED)
+add_library(conclave_argon2 UNKNOWN IMPORTED)
+set_target_properties(conclave_argon2 PROPERTIES
+  IMPORTED_LOCATION ${CONCLAVE_ARGON2_LIB}
+  INTERFACE_INCLUDE_DIRECTORIES ${CONCLAVE_ARGON2_INCLUDE_DIR})
+
 find_package(Threads REQUIRED)

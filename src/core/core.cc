@@ -18,6 +18,8 @@ const char* to_string(ErrCategory c) {
       return "crypto";
     case ErrCategory::kUsage:
       return "usage";
+    case ErrCategory::kSystem:
+      return "system";
     case ErrCategory::kNetwork:
       return "network";
   }
@@ -54,6 +56,10 @@ const char* to_string(Err e) {
       return "forbidden by the group's policy";
     case Err::kWrongEpoch:
       return "message for another epoch";
+    case Err::kAlreadyExists:
+      return "already exists";
+    case Err::kNotFound:
+      return "not found";
     case Err::kAuthFailed:
       return "authentication failed";
     case Err::kInvalidPublicKey:
@@ -72,6 +78,8 @@ const char* to_string(Err e) {
       return "invalid argument";
     case Err::kValueTooLarge:
       return "value too large to encode";
+    case Err::kStorage:
+      return "storage failure";
     case Err::kNetwork:
       return "network failure";
     case Err::kTimeout:

@@ -22,7 +22,8 @@ enum class ErrCategory : uint8_t {
   kProtocol = 2,  // well-formed input that the protocol does not allow
   kCrypto = 3,    // authentication, key or signature failure
   kUsage = 4,     // our caller broke a precondition
-  kNetwork = 5,   // the connection or the peer at its other end (src/net)
+  kSystem = 5,    // the environment failed: storage, file system
+  kNetwork = 6,   // the connection or the peer at its other end (src/net)
 };
 
 // Err is the error code; its high byte is its ErrCategory.
@@ -44,6 +45,8 @@ enum class Err : uint16_t {
   kReplayed,         // SFrame: counter already seen or below the replay window
   kPolicyViolation,  // MLS: the group's roles policy forbids the proposal or commit
   kWrongEpoch,       // MLS: the message is for another epoch than the group's
+  kAlreadyExists,    // store: the name (user, profile) is taken
+  kNotFound,         // store: no such user, meeting or profile
   // crypto: one code for every authentication failure (STY-14)
   kAuthFailed = 0x0300,
   kInvalidPublicKey,
@@ -55,8 +58,10 @@ enum class Err : uint16_t {
   kBufferTooSmall,
   kInvalidArgument,
   kValueTooLarge,
+  // system
+  kStorage = 0x0500,  // the database or a file could not be read or written
   // network
-  kNetwork = 0x0500,
+  kNetwork = 0x0600,
   kTimeout,
   kConnectionClosed,
 };

@@ -42,6 +42,7 @@ ALLOWED = {
     "server": {"core", "crypto", "protocol", "net", "store", "server"},
     "client": {"core", "crypto", "protocol", "media", "net", "client"},
     "gateway": {"core", "crypto", "protocol", "media", "client", "gateway"},
+    "store": {"core", "crypto", "store"},
 }
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 

@@ -36,8 +36,8 @@ inline constexpr size_t kMaxAuthTokenLen = 4096;   // REQ-SIG-003
 inline constexpr size_t kMaxErrorDetailLen = 256;  // REQ-SIG-003
 inline constexpr size_t kMaxPinLen = 16;           // REQ-SIG-003
 // MLS group ids the server assigns, and the per-session blob token.
-inline constexpr size_t kMaxGroupIdLen = 64;     // REQ-SIG-003
-inline constexpr size_t kMaxBlobTokenLen = 64;   // REQ-SIG-003
+inline constexpr size_t kMaxGroupIdLen = 64;    // REQ-SIG-003
+inline constexpr size_t kMaxBlobTokenLen = 64;  // REQ-SIG-003
 // An encoded ExternalSender (signature key and credential, RFC 9420 §12.1.8.1).
 inline constexpr size_t kMaxExternalSenderLen = size_t{16} << 10;  // REQ-SIG-003
 // Waiting entries in one LobbyUpdate.

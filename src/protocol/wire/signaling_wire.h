@@ -142,19 +142,18 @@ struct ErrorMessage {
 // SessionInfo answers an accepted Hello: what the client needs to create
 // (host) or check (joiner) the meeting's MLS group.
 struct SessionInfo {
-  bool host = false;         // this session created the meeting
-  Bytes group_id;            // 1..kMaxGroupIdLen: the MLS group_id to use
+  bool host = false;          // this session created the meeting
+  Bytes group_id;             // 1..kMaxGroupIdLen: the MLS group_id to use
   uint16_t cipher_suite = 0;  // the meeting profile's MLS cipher suite
-  Bytes external_sender;     // 1..kMaxExternalSenderLen: the server's encoded ExternalSender
-  Bytes blob_token;          // 0..kMaxBlobTokenLen: authorises this session's blob requests
+  Bytes external_sender;      // 1..kMaxExternalSenderLen: the server's encoded ExternalSender
+  Bytes blob_token;           // 0..kMaxBlobTokenLen: authorises this session's blob requests
   std::string meeting_title;  // 0..kMaxDisplayNameLen
   bool operator==(const SessionInfo&) const = default;
 };
 
-using SignalingMessage =
-    std::variant<Hello, SubmitKeyPackage, MlsMessage, Admit, Deny, Exclude, Leave, LobbyUpdate,
-                 Admitted, Denied, Blocked, Relay, CommitDuty, CommitRejected, ErrorMessage,
-                 SessionInfo>;
+using SignalingMessage = std::variant<Hello, SubmitKeyPackage, MlsMessage, Admit, Deny, Exclude,
+                                      Leave, LobbyUpdate, Admitted, Denied, Blocked, Relay,
+                                      CommitDuty, CommitRejected, ErrorMessage, SessionInfo>;
 
 // from_wire decodes one Envelope of schema version kSignalingVersion. It
 // rejects, without throwing: input longer than kMaxSignalingMessageLen

@@ -32,9 +32,8 @@ std::vector<SignalingMessage> one_of_each() {
       Deny{5},
       Exclude{3, 10, filled(200, 0x06)},
       Leave{},
-      LobbyUpdate{
-          {WaitingEntry{1, "Bob", "bob@example.org", true, 0, filled(300, 0x0a)},
-           WaitingEntry{2, "", "", false, 1, filled(1, 0x0b)}}},
+      LobbyUpdate{{WaitingEntry{1, "Bob", "bob@example.org", true, 0, filled(300, 0x0a)},
+                   WaitingEntry{2, "", "", false, 1, filled(1, 0x0b)}}},
       Admitted{11, filled(900, 0x07)},
       Denied{},
       Blocked{},
@@ -96,8 +95,7 @@ TEST(SignalingWire, limit_sized_fields_round_trip) {
       ErrorMessage{1, std::string(kMaxErrorDetailLen, 'e')},
       LobbyUpdate{std::vector<WaitingEntry>(
           kMaxWaitingEntries, WaitingEntry{1, std::string(kMaxDisplayNameLen, 'n'),
-                                           std::string(kMaxIdentityLen, 'i'), true, 1,
-                                           filled(1)})},
+                                           std::string(kMaxIdentityLen, 'i'), true, 1, filled(1)})},
   };
   for (const SignalingMessage& m : at_limit) {
     SCOPED_TRACE(m.index());
@@ -130,7 +128,8 @@ TEST(SignalingWire, to_wire_refuses_values_outside_the_limits) {
       LobbyUpdate{std::vector<WaitingEntry>(kMaxWaitingEntries + 1)},
       LobbyUpdate{
           {WaitingEntry{0, std::string(kMaxDisplayNameLen + 1, 'd'), "", false, 0, filled(1)}}},
-      LobbyUpdate{{WaitingEntry{0, "", std::string(kMaxIdentityLen + 1, 'i'), false, 0, filled(1)}}},
+      LobbyUpdate{
+          {WaitingEntry{0, "", std::string(kMaxIdentityLen + 1, 'i'), false, 0, filled(1)}}},
       Admitted{0, filled(kMaxMlsMessageLen + 1)},
       Relay{0, filled(kMaxMlsMessageLen + 1)},
       ErrorMessage{0, std::string(kMaxErrorDetailLen + 1, 'e')},
@@ -142,25 +141,25 @@ TEST(SignalingWire, to_wire_refuses_values_outside_the_limits) {
     EXPECT_EQ(wire.error().code, Err::kValueTooLarge);
   }
   std::vector<SignalingMessage> invalid = {
-      Hello{"", "", {}, {}, ""},                                     // meeting id required
-      Hello{"m", std::string("a\0b", 3), {}, {}, ""},                // NUL in text
-      Hello{"m", "\xc3", {}, {}, ""},                                // truncated UTF-8
-      Hello{"m", "\xc0\xaf", {}, {}, ""},                            // overlong UTF-8
-      Hello{"m", "\xed\xa0\x80", {}, {}, ""},                        // UTF-16 surrogate
-      Hello{"m", "\xf4\x90\x80\x80", {}, {}, ""},                    // above U+10FFFF
-      SubmitKeyPackage{},                                    // empty KeyPackage
-      MlsMessage{0, {}},                                     // empty message
-      Admit{0, 0, {}, filled(1)},                            // empty commit
-      Admit{0, 0, filled(1), {}},                            // empty Welcome
-      Exclude{0, 0, {}},                                     // empty commit
+      Hello{"", "", {}, {}, ""},                                        // meeting id required
+      Hello{"m", std::string("a\0b", 3), {}, {}, ""},                   // NUL in text
+      Hello{"m", "\xc3", {}, {}, ""},                                   // truncated UTF-8
+      Hello{"m", "\xc0\xaf", {}, {}, ""},                               // overlong UTF-8
+      Hello{"m", "\xed\xa0\x80", {}, {}, ""},                           // UTF-16 surrogate
+      Hello{"m", "\xf4\x90\x80\x80", {}, {}, ""},                       // above U+10FFFF
+      SubmitKeyPackage{},                                               // empty KeyPackage
+      MlsMessage{0, {}},                                                // empty message
+      Admit{0, 0, {}, filled(1)},                                       // empty commit
+      Admit{0, 0, filled(1), {}},                                       // empty Welcome
+      Exclude{0, 0, {}},                                                // empty commit
       LobbyUpdate{{WaitingEntry{0, "", "", false, 2, filled(1)}}},      // denials > 1
       LobbyUpdate{{WaitingEntry{0, "", "\xff", false, 0, filled(1)}}},  // invalid UTF-8
       LobbyUpdate{{WaitingEntry{0, "", "", false, 0, {}}}},             // no KeyPackage
       Hello{"m", "", {}, {}, "\xff"},                                   // invalid UTF-8 PIN
       SessionInfo{false, {}, 1, filled(1), {}, ""},                     // no group id
       SessionInfo{false, filled(1), 1, {}, {}, ""},                     // no external sender
-      Relay{0, {}},                                          // empty message
-      CommitDuty{0, 0},                                      // no deadline
+      Relay{0, {}},                                                     // empty message
+      CommitDuty{0, 0},                                                 // no deadline
   };
   for (const SignalingMessage& m : invalid) {
     SCOPED_TRACE(m.index());
@@ -420,8 +419,7 @@ TEST(SignalingWire, reader_limits_admit_the_largest_honest_messages) {
       Admit{1, 2, filled(kMaxMlsMessageLen), filled(kMaxMlsMessageLen)},
       LobbyUpdate{std::vector<WaitingEntry>(
           kMaxWaitingEntries, WaitingEntry{1, std::string(kMaxDisplayNameLen, 'n'),
-                                           std::string(kMaxIdentityLen, 'i'), true, 0,
-                                           filled(1)})},
+                                           std::string(kMaxIdentityLen, 'i'), true, 0, filled(1)})},
   };
   for (const SignalingMessage& m : largest) {
     auto wire = to_wire(m);

@@ -1,0 +1,110 @@
+// conclave-server's application: the signaling listener's sessions and
+// meeting rooms, its small HTTPS API (login, meetings, encrypted blobs), and
+// the admin listener (health, metrics, administration). It owns no socket:
+// net::Server calls it (spec/06-signaling-lobby.md, docs/operations.md).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "net/server.h"
+#include "server/meeting_room.h"
+#include "store/config.h"
+#include "store/store.h"
+
+namespace conclave::server {
+
+// Metrics are counters for the Prometheus text on the admin listener;
+// never names, content or keys.
+struct Metrics {
+  std::atomic<uint64_t> connections_opened{0};
+  std::atomic<uint64_t> hello_refused{0};
+  std::atomic<uint64_t> messages_in{0};
+  std::atomic<uint64_t> messages_refused{0};
+  std::atomic<uint64_t> relays_out{0};
+  std::atomic<uint64_t> commits_won{0};
+  std::atomic<uint64_t> admissions{0};
+  std::atomic<uint64_t> exclusions{0};
+  std::atomic<uint64_t> blob_bytes_stored{0};
+};
+
+// SignalingApp serves the main listener: WebSocket sessions and /v1/ HTTPS.
+// Its callbacks run on that listener's io thread; `store_mutex` serialises
+// the store with the admin listener.
+class SignalingApp final : public net::ServerHandler {
+ public:
+  SignalingApp(store::ServerConfig config, store::Store& store, std::mutex& store_mutex,
+               Metrics& metrics, std::string public_address);
+  // attach gives the app the listener it answers through (set once, before run).
+  void attach(net::Server* server) { server_ = server; }
+  // set_public_address sets HOST:PORT for invitation links (known once listening).
+  void set_public_address(std::string address) { public_address_ = std::move(address); }
+
+  void on_open(net::ConnectionId id, const std::string& peer_address) override;
+  void on_message(net::ConnectionId id, ByteView message) override;
+  void on_close(net::ConnectionId id) override;
+  net::HttpResponse on_http(const net::HttpRequest& request) override;
+  void on_tick() override;
+
+  // Read by the admin listener's thread.
+  std::atomic<size_t> live_meetings{0};
+  std::atomic<size_t> live_sessions{0};
+
+ private:
+  struct Connection {
+    std::string peer;
+    std::optional<std::string> meeting;  // set once Hello was accepted
+  };
+
+  void hello(net::ConnectionId id, Connection& c, const protocol::Hello& h);
+  void flush(const std::string& meeting_id, Outbox& out);
+  net::HttpResponse login(const net::HttpRequest& r);
+  net::HttpResponse create_meeting(const net::HttpRequest& r);
+  net::HttpResponse meeting_action(const net::HttpRequest& r, const std::string& meeting_id,
+                                   const std::string& action);
+  net::HttpResponse upload_blob(const net::HttpRequest& r);
+  net::HttpResponse download_blob(const net::HttpRequest& r, const std::string& blob_id);
+  std::optional<int64_t> bearer_user(const net::HttpRequest& r);
+  MeetingRoom* room_for_blob(const net::HttpRequest& r);
+  void audit(const std::string& meeting_id, const AuditRecord& a);
+  void drop_room(const std::string& meeting_id);
+
+  store::ServerConfig config_;
+  store::Store& store_;
+  std::mutex& store_mutex_;
+  Metrics& metrics_;
+  std::string public_address_;  // HOST:PORT for invitation links
+  net::Server* server_ = nullptr;
+  std::map<net::ConnectionId, Connection> connections_;
+  std::map<std::string, std::unique_ptr<MeetingRoom>> rooms_;
+  std::map<std::string, uint64_t> blob_bytes_;  // per meeting
+};
+
+// AdminApp serves the admin listener (loopback by default): /healthz,
+// /metrics, and /admin/v1/ for an administrator's login token.
+class AdminApp final : public net::ServerHandler {
+ public:
+  AdminApp(store::Store& store, std::mutex& store_mutex, const Metrics& metrics,
+           const SignalingApp& signaling);
+  void on_open(net::ConnectionId, const std::string&) override {}
+  void on_message(net::ConnectionId, ByteView) override {}
+  void on_close(net::ConnectionId) override {}
+  net::HttpResponse on_http(const net::HttpRequest& request) override;
+
+ private:
+  store::Store& store_;
+  std::mutex& store_mutex_;
+  const Metrics& metrics_;
+  const SignalingApp& signaling_;
+};
+
+// unix_now is the wall clock in seconds, for the store.
+uint64_t unix_now();
+
+}  // namespace conclave::server

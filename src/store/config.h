@@ -1,0 +1,75 @@
+// The conclave-server configuration file: a small TOML subset read by our
+// own parser (docs/configuration.md lists every key).
+//
+// Grammar (one item per line):
+//   line    = ws ( comment | section | pair ) ? ws comment? newline
+//   section = "[" name "]"                 ; server, admin, limits, tls, retention
+//   pair    = key ws "=" ws value           ; key = [A-Za-z0-9_-]+
+//   value   = string | integer | boolean
+//   string  = '"' ( char | '\"' | '\\' | '\t' | '\n' )* '"'   ; one line, no control chars
+//   integer = [+-]? digits                  ; decimal, no leading zeros
+//   boolean = "true" | "false"
+//   comment = "#" anything
+// Every key belongs to a section; unknown sections and keys, a value of the
+// wrong type or out of range, a repeated key or section, and an unterminated
+// string are errors that name the file, the line and the key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace conclave::store {
+
+// LimitsConfig: per-connection and per-meeting resource limits (SF-18).
+struct LimitsConfig {
+  uint32_t messages_per_second = 50;
+  uint32_t burst = 100;
+  uint32_t max_connections_per_address = 20;
+  uint32_t idle_timeout_seconds = 60;
+  uint32_t wait_timeout_seconds = 600;
+  uint32_t commit_deadline_seconds = 10;
+  uint64_t blob_max_bytes = 16ull * 1024 * 1024;
+  uint64_t blob_meeting_max_bytes = 256ull * 1024 * 1024;
+  bool operator==(const LimitsConfig&) const = default;
+};
+
+// RetentionConfig: how long ended meetings and audit entries are kept.
+struct RetentionConfig {
+  uint32_t meetings_days = 30;
+  uint32_t audit_days = 365;
+  bool operator==(const RetentionConfig&) const = default;
+};
+
+struct ServerConfig {
+  std::string listen_address = "127.0.0.1";  // [server] listen_address
+  uint16_t port = 8443;                      // [server] port
+  std::string data_dir;                      // [server] data_dir (required)
+  std::string admin_address = "127.0.0.1";   // [admin] address
+  uint16_t admin_port = 8444;                // [admin] port
+  std::string cert_file;                     // [tls] cert_file; empty: self-signed in data_dir
+  std::string key_file;                      // [tls] key_file; set together with cert_file
+  LimitsConfig limits;                       // [limits]
+  RetentionConfig retention;                 // [retention]
+  bool operator==(const ServerConfig&) const = default;
+};
+
+// parse_config parses the text of a configuration file named `file_name`
+// (used in messages only). On failure it returns kDecode (syntax) or
+// kInvalidValue (unknown key or section, wrong type, out of range,
+// duplicate, missing required key) with the byte offset of the offending
+// line, and `*out_message` (if given) receives "FILE:LINE: key 'x': why".
+// The message optional out-parameter comes last so the two-argument call
+// stays the common one.
+// implements: REQ-STORE-006
+[[nodiscard]] Result<ServerConfig> parse_config(std::string_view text, std::string_view file_name,
+                                                std::string* out_message = nullptr);
+
+// load_config reads `path` (at most 1 MiB) and parses it. A file that cannot
+// be read is kStorage with "PATH: why" in `*out_message`.
+[[nodiscard]] Result<ServerConfig> load_config(const std::string& path,
+                                               std::string* out_message = nullptr);
+
+}  // namespace conclave::store

@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""The scripted meeting: the real conclave-server and six `conclave` CLI
+clients as separate processes, over TLS on loopback.
+
+  host creates a meeting; five guests join through the waiting room; four
+  are admitted and one denied (twice: blocked); the host grants one guest
+  the floor and excludes another; every remaining member shows the same
+  meeting security code after each change; chat and a shared file arrive
+  intact at members only; the excluded guest decrypts nothing sent after its
+  removal; the audit log verifies and records each step.
+
+Used two ways: by ctest (e2e.scripted_meeting, exit status is the verdict)
+and by scripts/quickstart.sh (--summary prints a readable account).
+
+Usage: scripted_meeting.py --build BUILD_DIR [--summary] [--keep DIR]
+Every check that fails is printed with what was expected and what was seen.
+"""
+# verifies: REQ-SIG-040, REQ-SIG-044, REQ-SIG-045, REQ-SIG-047, REQ-SIG-048, REQ-SIG-049
+import argparse
+import hashlib
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+WAIT = 60  # seconds any single expected event may take
+
+
+class Failure(Exception):
+    pass
+
+
+class Participant:
+    """One `conclave join --json` process, driven through stdin."""
+
+    def __init__(self, name, argv, log_dir):
+        self.name = name
+        self.events = []
+        self.q = queue.Queue()
+        self.stderr = open(log_dir / f"{name}.stderr", "w")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                ev = json.loads(line)
+            except json.JSONDecodeError:
+                ev = {"event": "unparsed", "text": line}
+            self.q.put(ev)
+        self.q.put({"event": "__eof__"})
+
+    def cmd(self, line):
+        if self.proc.poll() is not None:
+            raise Failure(f"{self.name}: process exited ({self.proc.returncode}) before '{line}'")
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def pump(self):
+        while True:
+            try:
+                self.events.append(self.q.get_nowait())
+            except queue.Empty:
+                return
+
+    def wait_for(self, pred, what, timeout=WAIT):
+        deadline = time.time() + timeout
+        seen = 0
+        while True:
+            self.pump()
+            for ev in self.events[seen:]:
+                if pred(ev):
+                    return ev
+            seen = len(self.events)
+            if time.time() > deadline:
+                tail = json.dumps(self.events[-5:])
+                raise Failure(f"{self.name}: no {what} within {timeout}s; last events: {tail}")
+            try:
+                self.events.append(self.q.get(timeout=0.2))
+            except queue.Empty:
+                pass
+
+    def has(self, pred):
+        self.pump()
+        return any(pred(ev) for ev in self.events)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.stderr.close()
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, **kw)
+    if r.returncode != 0:
+        raise Failure(f"{' '.join(map(str, cmd))} failed ({r.returncode}): {r.stderr.strip()}")
+    return r.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True, help="build directory with conclave-server and conclave")
+    ap.add_argument("--summary", action="store_true", help="print a readable account of the meeting")
+    ap.add_argument("--keep", help="keep data and logs in this directory")
+    args = ap.parse_args()
+    build = Path(args.build).resolve()
+    server_bin, cli = build / "conclave-server", build / "conclave"
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="conclave-meeting-"))
+    work.mkdir(parents=True, exist_ok=True)
+    data, logs, files = work / "data", work / "logs", work / "files"
+    for d in (logs, files):
+        d.mkdir(parents=True, exist_ok=True)
+    say = print if args.summary else (lambda *a, **k: None)
+    checks = []
+
+    def check(ok, what):
+        checks.append((bool(ok), what))
+        if not ok:
+            print(f"FAILED: {what}", file=sys.stderr)
+        return ok
+
+    participants = []
+    server = None
+    try:
+        # --- the server, on a free loopback port, with its own data directory
+        ready = work / "ready.json"
+        if ready.exists():
+            ready.unlink()
+        server_log = open(logs / "server.log", "w")
+        server = subprocess.Popen([server_bin, "--data-dir", data, "--port", "0", "--admin-port", "0",
+                                   "--ready-file", ready], stdout=server_log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while not ready.exists():
+            if server.poll() is not None or time.time() > deadline:
+                raise Failure(f"conclave-server did not start; see {logs / 'server.log'}")
+            time.sleep(0.1)
+        info = json.loads(ready.read_text())
+        addr = f"127.0.0.1:{info['port']}"
+        fp = info["fingerprint"]
+        say(f"conclave-server listening on {addr}, certificate fingerprint {fp[:23]}...")
+
+        # --- the host's account, login and meeting
+        pw = work / "host.password"
+        pw.write_text("correct horse battery staple\n")
+        run([server_bin, "admin", "--data-dir", data, "user-add", "host", "--password-file", pw])
+        token = run([cli, "login", "--server", addr, "--fingerprint", fp, "--user", "host",
+                     "--password-file", pw]).strip().splitlines()[-1].strip()
+        meeting = json.loads(run([cli, "create-meeting", "--server", addr, "--fingerprint", fp,
+                                  "--token", token, "--title", "Quarterly review"]))
+        link = meeting["link"]
+        say(f"host created meeting {meeting['meeting_id']} (profile open); invitation link issued")
+
+        def join(name, extra=()):
+            argv = [str(cli), "join", "--fingerprint", fp, "--name", name, "--json",
+                    "--download-dir", str(files / name), "--wait-timeout", str(WAIT)]
+            argv += list(extra)
+            (files / name).mkdir(exist_ok=True)
+            p = Participant(name, argv, logs)
+            participants.append(p)
+            return p
+
+        host = join("host", ["--server", addr, "--meeting", meeting["meeting_id"], "--token", token])
+        host.wait_for(lambda e: e["event"] == "admitted", "admission of the host (group created)")
+        guests = {n: join(n, ["--link", link]) for n in ["alice", "bob", "carol", "dave", "mallory"]}
+        host.wait_for(lambda e: e["event"] == "waiting" and len(e.get("entries", [])) == 5,
+                      "five waiting entries")
+        say("five guests wait in the waiting room; the host sees each with its identity (unverified guests)")
+
+        codes = {}
+
+        def agree(members, label):
+            epoch = None
+            for p in members:
+                p.cmd("code")
+            for p in members:
+                ev = p.wait_for(lambda e: e["event"] == "code" or (e["event"] == "epoch" and "code" in e),
+                                "security code")
+            for p in members:
+                p.pump()
+                last = [e for e in p.events if e["event"] in ("epoch", "code") and "code" in e][-1]
+                codes[p.name] = (last.get("epoch"), last["code"])
+            values = {c for _, c in codes.values() if _ is not None} | {codes[p.name][1] for p in members}
+            shown = {p.name: codes[p.name][1] for p in members}
+            check(len(set(shown.values())) == 1, f"{label}: every member shows the same security code {shown}")
+            say(f"  security code after {label}: {next(iter(shown.values()))} on all {len(members)} members")
+
+        # --- admit four, deny mallory twice
+        members = [host]
+        for n in ["alice", "bob", "carol", "dave"]:
+            host.cmd(f"admit {n}")
+            guests[n].wait_for(lambda e: e["event"] == "admitted", "admission")
+            members.append(guests[n])
+            target = len(members)
+            for p in members:
+                p.wait_for(lambda e, t=target: e["event"] == "epoch" and len(e.get("members", [])) == t,
+                           f"epoch with {target} members")
+            say(f"host admitted {n}: MLS Add commit, Welcome delivered")
+            agree(members, f"admitting {n}")
+        host.cmd("deny mallory")
+        guests["mallory"].wait_for(lambda e: e["event"] == "denied", "denial")
+        guests["mallory"].cmd("retry")
+        host.wait_for(lambda e: e["event"] == "waiting" and any(x.get("denials") == 1 for x in e.get("entries", [])),
+                      "mallory waiting again")
+        host.cmd("deny mallory")
+        guests["mallory"].wait_for(lambda e: e["event"] == "blocked", "block after a second denial")
+        say("host denied mallory twice: mallory is blocked from the meeting")
+
+        # --- the floor
+        host.cmd("grant alice speak")
+        for p in members:
+            p.wait_for(lambda e: e["event"] == "epoch" and any(m.get("name") == "alice" and m.get("speaking")
+                                                               for m in e.get("members", [])),
+                       "alice holding the floor")
+        say("host granted alice the floor (roles extension commit)")
+        agree(members, "granting alice the floor")
+
+        # --- chat and a shared file among members
+        host.cmd("chat welcome everyone")
+        for p in members[1:]:
+            p.wait_for(lambda e: e["event"] == "chat" and e.get("text") == "welcome everyone", "host's chat")
+        doc = work / "agenda.txt"
+        doc.write_bytes(os.urandom(4096) + b"\nagenda: item 1, item 2\n")
+        digest = hashlib.sha256(doc.read_bytes()).hexdigest()
+        host.cmd(f"share {doc}")
+        for p in members[1:]:
+            ev = p.wait_for(lambda e: e["event"] == "file", "shared file")
+            got = Path(ev["path"]).read_bytes() if ev.get("path") else b""
+            check(hashlib.sha256(got).hexdigest() == digest, f"{p.name} received the shared file intact")
+        say(f"chat and a shared file ({doc.stat().st_size} bytes, encrypted client-side) reached all members intact")
+        check(not guests["mallory"].has(lambda e: e["event"] in ("chat", "file")),
+              "the blocked guest received no chat or file")
+
+        # --- exclude dave
+        host.cmd("exclude dave")
+        guests["dave"].wait_for(lambda e: e["event"] in ("excluded", "closed"), "exclusion")
+        members.remove(guests["dave"])
+        for p in members:
+            p.wait_for(lambda e: e["event"] == "epoch" and len(e.get("members", [])) == 4
+                       and not any(m.get("name") == "dave" for m in e.get("members", [])),
+                       "epoch without dave")
+        say("host excluded dave: MLS Remove commit, new epoch, dave's connection closed")
+        agree(members, "excluding dave")
+        dave_events_before = len(guests["dave"].events)
+        guests["alice"].cmd("chat after dave left")
+        for p in members:
+            if p.name != "alice":
+                p.wait_for(lambda e: e["event"] == "chat" and e.get("text") == "after dave left", "post-exclusion chat")
+        time.sleep(1)
+        guests["dave"].pump()
+        later = [e for e in guests["dave"].events[dave_events_before:] if e["event"] in ("chat", "file")]
+        check(not later, "the excluded guest decrypted nothing sent after its removal")
+        say("alice chatted after the exclusion: every member read it, dave decrypted nothing")
+
+        for p in members:
+            p.cmd("leave")
+        time.sleep(1)
+    finally:
+        for p in participants:
+            p.stop()
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+    # --- the audit log
+    verify = subprocess.run([server_bin, "admin", "--data-dir", data, "audit-verify"],
+                            capture_output=True, text=True)
+    check(verify.returncode == 0, f"audit log verifies ({verify.stdout.strip() or verify.stderr.strip()})")
+    export = subprocess.run([server_bin, "admin", "--data-dir", data, "audit-export"],
+                            capture_output=True, text=True).stdout
+    events = [json.loads(l).get("event") for l in export.splitlines() if l.strip()]
+    for needed, count in [("meeting_created", 1), ("meeting_start", 1), ("waiting", 6), ("admitted", 4),
+                          ("denied", 1), ("blocked", 1), ("role_change", 1), ("excluded", 1),
+                          ("epoch_change", 6), ("left", 1)]:
+        check(events.count(needed) >= count, f"audit log records {needed} (>= {count}, found {events.count(needed)})")
+    say(f"audit log: {verify.stdout.strip()}")
+
+    failed = [w for ok, w in checks if not ok]
+    say(f"\nscripted meeting: {len(checks) - len(failed)} checks passed, {len(failed)} failed")
+    if not args.keep and not failed:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Failure as f:
+        print(f"scripted meeting FAILED: {f}", file=sys.stderr)
+        sys.exit(1)
