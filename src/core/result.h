@@ -125,6 +125,12 @@ class [[nodiscard]] Result {
     return std::get<1>(v_);
   }
 
+  // value_or returns the value, or `fallback` on error.
+  template <typename U>
+  T value_or(U&& fallback) const& {
+    return has_value() ? std::get<0>(v_) : static_cast<T>(std::forward<U>(fallback));
+  }
+
  private:
   std::variant<T, Error> v_;
 };

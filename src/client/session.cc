@@ -1,0 +1,994 @@
+#include "client/session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <utility>
+
+#include "client/file_crypto.h"
+#include "client/security_code.h"
+#include "crypto/mls/external_senders.h"
+#include "crypto/mls/roles.h"
+#include "crypto/signature.h"
+
+namespace conclave::client {
+namespace {
+
+// What a failed Hello looks like to the client: the server closes without a
+// reply (spec 06 "Sessions": no oracle before authentication), so the client
+// can only list the causes.
+constexpr const char* kHelloRefused =
+    "the server closed the connection after Hello: wrong meeting, invitation, PIN or login, or "
+    "the meeting is locked/ended";
+
+Event event_of(EventType t) {
+  Event e;
+  e.type = t;
+  return e;
+}
+
+std::string text_of(ByteView v) { return std::string(v.begin(), v.end()); }
+
+std::string describe(const Error& e, const char* context) {
+  std::string s = context;
+  s += ": ";
+  s += to_string(e.code);
+  if (e.detail != nullptr && e.detail[0] != '\0') {
+    s += " (";
+    s += e.detail;
+    s += ")";
+  }
+  return s;
+}
+
+uint64_t now_seconds() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+// safe_file_name replaces control characters, which a validated name may
+// still hold, so that a saved file's name cannot disturb a terminal.
+std::string safe_file_name(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    const auto u = static_cast<uint8_t>(c);
+    if (u < 0x20 || u == 0x7F) {
+      c = '_';
+    }
+  }
+  return out;
+}
+
+// implements: REQ-CLIENT-008
+// save_new_file writes `data` to a file in `dir` named after `name` that did
+// not exist before ("name", then "name (1)", ...): a received file never
+// overwrites anything.
+Result<std::string> save_new_file(const std::string& dir, std::string_view name, ByteView data) {
+  const std::string base = safe_file_name(name);
+  for (int i = 0; i < 1000; ++i) {
+    std::string candidate = base;
+    if (i > 0) {
+      const size_t dot = base.rfind('.');
+      const std::string suffix = " (" + std::to_string(i) + ")";
+      if (dot != std::string::npos && dot > 0) {
+        candidate = base.substr(0, dot) + suffix + base.substr(dot);
+      } else {
+        candidate = base + suffix;
+      }
+    }
+    const std::string path = (std::filesystem::path(dir) / candidate).string();
+    // "x": fail if the file exists (C11), so no race can make us overwrite.
+    std::FILE* f = std::fopen(path.c_str(), "wbx");
+    if (f == nullptr) {
+      if (std::filesystem::exists(path)) {
+        continue;
+      }
+      return Error(Err::kInvalidArgument, "cannot create a file in the download directory");
+    }
+    const size_t written = data.empty() ? 0 : std::fwrite(data.data(), 1, data.size(), f);
+    const bool ok = std::fclose(f) == 0 && written == data.size();
+    if (!ok) {
+      return Error(Err::kInvalidArgument, "cannot write the received file");
+    }
+    return path;
+  }
+  return Error(Err::kInvalidArgument, "too many files of that name in the download directory");
+}
+
+}  // namespace
+
+const char* to_string(SessionState s) {
+  switch (s) {
+    case SessionState::kIdle:
+      return "idle";
+    case SessionState::kHelloSent:
+      return "hello_sent";
+    case SessionState::kWaiting:
+      return "waiting";
+    case SessionState::kDenied:
+      return "denied";
+    case SessionState::kMember:
+      return "member";
+    case SessionState::kClosed:
+      return "closed";
+  }
+  return "unknown";
+}
+
+const char* to_string(EventType t) {
+  switch (t) {
+    case EventType::kSessionInfo:
+      return "session";
+    case EventType::kAdmitted:
+      return "admitted";
+    case EventType::kWaiting:
+      return "waiting";
+    case EventType::kEpoch:
+      return "epoch";
+    case EventType::kRights:
+      return "rights";
+    case EventType::kRoster:
+      return "roster";
+    case EventType::kChat:
+      return "chat";
+    case EventType::kFile:
+      return "file";
+    case EventType::kExcluded:
+      return "excluded";
+    case EventType::kDenied:
+      return "denied";
+    case EventType::kBlocked:
+      return "blocked";
+    case EventType::kSecurityAlert:
+      return "security_alert";
+    case EventType::kError:
+      return "error";
+    case EventType::kRejected:
+      return "rejected";
+    case EventType::kClosed:
+      return "closed";
+  }
+  return "unknown";
+}
+
+Session::Session(SessionConfig config, Send send, BlobStore* blobs)
+    : config_(std::move(config)), send_(std::move(send)), blobs_(blobs) {}
+
+Session::~Session() = default;
+
+void Session::emit(Event e) { events_.push_back(std::move(e)); }
+
+void Session::emit_error(EventType type, const Error& e, const char* context) {
+  Event ev;
+  ev.type = type;
+  ev.error_code = static_cast<uint16_t>(e.code);
+  ev.detail = describe(e, context);
+  emit(std::move(ev));
+}
+
+std::vector<Event> Session::take_events() { return std::exchange(events_, {}); }
+
+Result<void> Session::send(const protocol::SignalingMessage& m) {
+  CONCLAVE_REQUIRE(static_cast<bool>(send_), Err::kInvalidArgument);
+  return send_(m);
+}
+
+mls::GroupOptions Session::group_options() const {
+  mls::GroupOptions o;
+  o.policy = mls::conclave_roles_policy;
+  return o;
+}
+
+uint64_t Session::epoch() const { return group_.has_value() ? group_->epoch() : 0; }
+
+std::string Session::code() const {
+  if (!group_.has_value() || !group_->active()) {
+    return "";
+  }
+  return security_code(group_->epoch_authenticator().view());
+}
+
+// --- start and the waiting room ---
+
+Result<void> Session::start() {
+  CONCLAVE_REQUIRE(state_ == SessionState::kIdle, Err::kUnexpectedMessage);
+  protocol::Hello h;
+  h.meeting_id = config_.meeting_id;
+  h.display_name = config_.display_name;
+  h.auth_token = config_.auth_token;
+  h.invite_token = config_.invite_token;
+  h.pin = config_.pin;
+  CONCLAVE_TRY(send(h));
+  state_ = SessionState::kHelloSent;
+  return {};
+}
+
+Result<void> Session::submit_key_package() {
+  CONCLAVE_REQUIRE(suite_.has_value(), Err::kUnexpectedMessage);
+  CONCLAVE_TRY_ASSIGN(crypto::SignatureKeyPair keys,
+                      crypto::generate_signature_key_pair(suite_->signature_scheme()));
+  mls::Credential cred;
+  cred.credential_type = mls::CredentialType::kBasic;
+  cred.identity = to_bytes(as_bytes(config_.display_name));
+  mls::KeyPackageOptions opts;
+  // Every member's leaf must support the roles extension (RFC 9420 §12.1.7).
+  opts.extra_extensions = {mls::kExtConclaveRoles};
+  CONCLAVE_TRY_ASSIGN(
+      mls::KeyPackageBundle bundle,
+      mls::create_key_package(*suite_, cred, keys.private_key, keys.public_key, opts));
+  CONCLAVE_TRY_ASSIGN(Bytes encoded, mls::encode_mls_message(mls::MlsMessage{bundle.key_package}));
+  CONCLAVE_TRY(send(protocol::SubmitKeyPackage{std::move(encoded)}));
+  bundle_ = std::make_unique<mls::KeyPackageBundle>(std::move(bundle));
+  state_ = SessionState::kWaiting;
+  return {};
+}
+
+void Session::receive(const protocol::SignalingMessage& m) {
+  if (state_ == SessionState::kClosed) {
+    return;
+  }
+  std::visit(
+      [&](const auto& msg) {
+        using T = std::decay_t<decltype(msg)>;
+        if constexpr (std::is_same_v<T, protocol::SessionInfo>) {
+          on_session_info(msg);
+        } else if constexpr (std::is_same_v<T, protocol::Admitted>) {
+          on_admitted(msg);
+        } else if constexpr (std::is_same_v<T, protocol::Denied>) {
+          if (state_ == SessionState::kWaiting) {
+            bundle_.reset();
+            state_ = SessionState::kDenied;
+          }
+          emit(event_of(EventType::kDenied));
+        } else if constexpr (std::is_same_v<T, protocol::Blocked>) {
+          bundle_.reset();
+          state_ = SessionState::kClosed;
+          emit(event_of(EventType::kBlocked));
+        } else if constexpr (std::is_same_v<T, protocol::Relay>) {
+          on_relay(msg);
+        } else if constexpr (std::is_same_v<T, protocol::LobbyUpdate>) {
+          on_lobby_update(msg);
+        } else if constexpr (std::is_same_v<T, protocol::CommitDuty>) {
+          on_commit_duty(msg);
+        } else if constexpr (std::is_same_v<T, protocol::CommitRejected>) {
+          on_commit_rejected(msg);
+        } else if constexpr (std::is_same_v<T, protocol::ErrorMessage>) {
+          on_error(msg);
+        } else {
+          // A client-to-server message from the server is a protocol error.
+          emit_error(EventType::kError, Error(Err::kUnexpectedMessage),
+                     "the server sent a client message");
+        }
+      },
+      m);
+}
+
+void Session::on_closed(std::optional<uint16_t> close_code) {
+  if (state_ == SessionState::kClosed) {
+    return;
+  }
+  Event e;
+  e.close_code = close_code;
+  if (close_code == kCloseExcluded) {
+    e.type = EventType::kExcluded;
+    e.detail = "a moderator excluded this member";
+  } else if (state_ == SessionState::kHelloSent) {
+    e.type = EventType::kError;
+    e.error_code = static_cast<uint16_t>(Err::kUnexpectedMessage);
+    e.detail = kHelloRefused;
+  } else {
+    e.type = EventType::kClosed;
+    e.detail = "the server closed the session";
+  }
+  state_ = SessionState::kClosed;
+  attempt_.reset();
+  ops_.clear();
+  emit(std::move(e));
+}
+
+void Session::on_session_info(const protocol::SessionInfo& m) {
+  if (state_ != SessionState::kHelloSent) {
+    emit_error(EventType::kError, Error(Err::kUnexpectedMessage), "SessionInfo out of order");
+    return;
+  }
+  auto suite = mls::CipherSuite::from_wire(m.cipher_suite);
+  if (!suite) {
+    emit_error(EventType::kError, suite.error(), "the meeting's cipher suite");
+    return;
+  }
+  auto sender = decode_all<mls::ExternalSender>(
+      m.external_sender, "ExternalSender", [](Reader& r) { return mls::parse_external_sender(r); });
+  if (!sender) {
+    emit_error(EventType::kError, sender.error(), "the server's external sender");
+    return;
+  }
+  info_ = m;
+  suite_ = *suite;
+  Event e;
+  e.type = EventType::kSessionInfo;
+  e.host = m.host;
+  e.text = m.meeting_title;
+  emit(std::move(e));
+  if (auto ok = submit_key_package(); !ok) {
+    emit_error(EventType::kError, ok.error(), "submitting the KeyPackage");
+  }
+}
+
+void Session::on_admitted(const protocol::Admitted& m) {
+  if (state_ != SessionState::kWaiting || bundle_ == nullptr || !info_.has_value()) {
+    emit_error(EventType::kError, Error(Err::kUnexpectedMessage), "Admitted while not waiting");
+    return;
+  }
+  if (m.welcome.empty()) {
+    // The host: it creates the group the server announced, with the server
+    // as the only external sender and itself as moderator.
+    if (!info_->host) {
+      emit_error(EventType::kSecurityAlert, Error(Err::kProtocol),
+                 "Admitted without a Welcome for a session that is not the host's");
+      return;
+    }
+    auto sender =
+        decode_all<mls::ExternalSender>(info_->external_sender, "ExternalSender",
+                                        [](Reader& r) { return mls::parse_external_sender(r); });
+    auto senders = sender ? mls::encode_external_senders({*sender}) : Result<Bytes>(sender.error());
+    auto roles = mls::initial_roles(bundle_->key_package.leaf_node.signature_key);
+    if (!senders || !roles) {
+      emit_error(EventType::kError, !senders ? senders.error() : roles.error(),
+                 "creating the group");
+      return;
+    }
+    auto g = mls::Group::create(*suite_, info_->group_id, *bundle_,
+                                {mls::Extension{mls::kExtExternalSenders, *senders}, *roles},
+                                group_options());
+    if (!g) {
+      emit_error(EventType::kError, g.error(), "creating the group");
+      return;
+    }
+    group_.emplace(std::move(g).value());
+  } else {
+    auto msg = mls::decode_mls_message(m.welcome);
+    if (!msg || !std::holds_alternative<mls::Welcome>(msg->body)) {
+      emit_error(EventType::kSecurityAlert, msg ? Error(Err::kProtocol) : msg.error(),
+                 "the Welcome does not decode");
+      return;
+    }
+    auto g = mls::Group::join(std::get<mls::Welcome>(msg->body), *bundle_, std::nullopt,
+                              group_options());
+    if (!g) {
+      emit_error(EventType::kSecurityAlert, g.error(), "the Welcome was refused");
+      return;
+    }
+    //= spec/06-signaling-lobby.md#message-catalogue
+    //# answers an accepted Hello: the group the host creates, or that a
+    //# joiner checks its Welcome against
+    // implements: REQ-CLIENT-005
+    if (!equal(g->group_id(), info_->group_id)) {
+      emit_error(EventType::kSecurityAlert, Error(Err::kProtocol),
+                 "the Welcome is for another group than the meeting's");
+      return;
+    }
+    group_.emplace(std::move(g).value());
+  }
+  bundle_.reset();
+  state_ = SessionState::kMember;
+  Event e;
+  e.type = EventType::kAdmitted;
+  e.epoch = group_->epoch();
+  emit(std::move(e));
+  after_epoch_change();
+  pump();
+}
+
+void Session::on_lobby_update(const protocol::LobbyUpdate& m) {
+  waiting_.clear();
+  waiting_key_packages_.clear();
+  for (const auto& entry : m.entries) {
+    waiting_.push_back(WaitingInfo{entry.entry_id, entry.display_name, entry.identity,
+                                   entry.verified, entry.denials});
+    waiting_key_packages_.push_back(entry.key_package);
+  }
+  Event e;
+  e.type = EventType::kWaiting;
+  e.waiting = waiting_;
+  emit(std::move(e));
+}
+
+// --- members ---
+
+std::string Session::name_of(uint32_t leaf) const {
+  if (group_.has_value()) {
+    if (const mls::LeafNode* node = group_->tree().leaf(mls::LeafIndex(leaf))) {
+      return text_of(node->credential.identity);
+    }
+  }
+  return "leaf " + std::to_string(leaf);
+}
+
+std::vector<MemberInfo> Session::members() const {
+  std::vector<MemberInfo> out;
+  if (!group_.has_value() || !group_->active()) {
+    return out;
+  }
+  auto roles = mls::roles_of(group_->context().extensions);
+  for (const mls::LeafIndex i : group_->members()) {
+    const mls::LeafNode* node = group_->tree().leaf(i);
+    if (node == nullptr) {
+      continue;
+    }
+    MemberInfo m;
+    m.name = text_of(node->credential.identity);
+    m.leaf = i.value();
+    m.self = i == group_->own_leaf();
+    if (roles) {
+      if (const mls::RolesEntry* e = mls::lookup(*roles, node->signature_key)) {
+        m.roles = e->roles;
+        m.rights = e->rights;
+      }
+      m.speaking = mls::speaking_allowed(*roles, node->signature_key);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void Session::after_epoch_change() {
+  Event e;
+  e.type = EventType::kEpoch;
+  e.epoch = group_->epoch();
+  e.members = members();
+  e.code = code();
+  auto roles = mls::roles_of(group_->context().extensions);
+  e.muted_all = roles && (roles->group_flags & mls::kGroupMutedAll) != 0;
+  // Own rights: announce a change (a grant, a revocation, mute-all).
+  for (const MemberInfo& m : e.members) {
+    if (m.self && (m.rights != last_rights_ || m.roles != last_roles_)) {
+      last_rights_ = m.rights;
+      last_roles_ = m.roles;
+      Event r;
+      r.type = EventType::kRights;
+      r.members = {m};
+      r.muted_all = e.muted_all;
+      emit(std::move(e));
+      emit(std::move(r));
+      return;
+    }
+  }
+  emit(std::move(e));
+}
+
+void Session::roster() {
+  Event e;
+  e.type = EventType::kRoster;
+  e.epoch = epoch();
+  e.members = members();
+  emit(std::move(e));
+}
+
+void Session::rights() {
+  Event e;
+  e.type = EventType::kRights;
+  for (MemberInfo& m : members()) {
+    if (m.self) {
+      e.members = {std::move(m)};
+    }
+  }
+  if (group_.has_value() && group_->active()) {
+    auto roles = mls::roles_of(group_->context().extensions);
+    e.muted_all = roles && (roles->group_flags & mls::kGroupMutedAll) != 0;
+  }
+  emit(std::move(e));
+}
+
+void Session::on_relay(const protocol::Relay& m) {
+  if (!is_member()) {
+    return;  // relays before the Welcome was processed belong to no epoch of ours
+  }
+  for (const Bytes& own : own_messages_) {
+    if (equal(own, m.message)) {
+      return;  // our own chat relayed back: its sender cannot decrypt it
+    }
+  }
+  auto msg = mls::decode_mls_message(m.message);
+  if (!msg) {
+    emit_error(EventType::kSecurityAlert, msg.error(), "a relayed message does not decode");
+    return;
+  }
+  const uint32_t own_leaf = group_->own_leaf().value();
+  // implements: REQ-CLIENT-004
+  auto r = group_->handle(*msg);
+  if (!r) {
+    // The group is unchanged (all or nothing): this member stays in its
+    // epoch and tells the user, whoever sent or relayed the message.
+    emit_error(EventType::kSecurityAlert, r.error(), "a relayed message was refused");
+    return;
+  }
+  switch (r->kind) {
+    case mls::ReceivedKind::kProposal:
+      return;  // cached for the next commit (e.g. the server's Remove)
+    case mls::ReceivedKind::kApplication:
+      on_application(*r);
+      return;
+    case mls::ReceivedKind::kCommit:
+      break;
+  }
+  if (r->removed_self) {
+    state_ = SessionState::kClosed;
+    attempt_.reset();
+    ops_.clear();
+    emit(event_of(EventType::kExcluded));
+    return;
+  }
+  const bool own = r->sender.sender_type == mls::SenderType::kMember && r->sender.index == own_leaf;
+  if (attempt_.has_value()) {
+    if (own) {
+      finish_attempt(/*won=*/true);
+    } else {
+      // Another commit won the epoch; Group dropped our staged one. The
+      // server's CommitRejected for ours is still to come.
+      attempt_->lost = true;
+    }
+  }
+  after_epoch_change();
+  pump();
+}
+
+void Session::on_application(const mls::Received& r) {
+  const std::string from = name_of(r.sender.index);
+  auto app = decode_app_message(r.application_data);
+  if (!app) {
+    emit_error(EventType::kSecurityAlert, app.error(), "a member sent a malformed message");
+    return;
+  }
+  if (const auto* c = std::get_if<ChatMessage>(&app->body)) {
+    ++chats_received_;
+    Event e;
+    e.type = EventType::kChat;
+    e.from = from;
+    e.text = c->text;
+    e.epoch = r.epoch;
+    emit(std::move(e));
+    return;
+  }
+  on_file(from, std::get<FileMessage>(app->body));
+}
+
+void Session::on_file(const std::string& from, const FileMessage& f) {
+  if (blobs_ == nullptr || info_ == std::nullopt) {
+    emit_error(EventType::kError, Error(Err::kUnsupported), "a file was shared but no blob store");
+    return;
+  }
+  auto blob = blobs_->download(info_->blob_token, f.blob_id);
+  if (!blob) {
+    emit_error(EventType::kError, blob.error(), "downloading a shared file");
+    return;
+  }
+  // implements: REQ-CLIENT-003
+  auto plain = open_file(f, *blob);
+  if (!plain) {
+    emit_error(EventType::kSecurityAlert, plain.error(),
+               "a shared file is not what its sender announced");
+    return;
+  }
+  Event e;
+  e.type = EventType::kFile;
+  e.from = from;
+  e.name = f.name;
+  e.size = f.size;
+  e.sha256 = to_hex(f.sha256);
+  if (!config_.download_dir.empty()) {
+    auto path = save_new_file(config_.download_dir, f.name, *plain);
+    if (!path) {
+      emit_error(EventType::kError, path.error(), "saving a shared file");
+      return;
+    }
+    e.path = *path;
+  }
+  ++files_received_;
+  emit(std::move(e));
+}
+
+void Session::on_commit_duty(const protocol::CommitDuty& m) {
+  if (!is_member()) {
+    return;
+  }
+  Op op;
+  op.kind = OpKind::kDuty;
+  op.duty_epoch = m.epoch;
+  // Ahead of other queued changes: departed members must leave the group
+  // first (and the server accepts no other commit until they did).
+  ops_.insert(attempt_.has_value() && !ops_.empty() ? ops_.begin() + 1 : ops_.begin(),
+              std::move(op));
+  pump();
+}
+
+void Session::on_commit_rejected(const protocol::CommitRejected& m) {
+  Event e;
+  e.type = EventType::kRejected;
+  e.epoch = m.current_epoch;
+  emit(std::move(e));
+  if (!attempt_.has_value() || ops_.empty() || !group_.has_value()) {
+    return;
+  }
+  // implements: REQ-CLIENT-006
+  group_->discard_pending_commit();
+  attempt_.reset();
+  Op& op = ops_.front();
+  ++op.retries;
+  if (op.retries > kMaxCommitRetries) {
+    emit_error(EventType::kError, Error(Err::kProtocol, "commit rejected too often"),
+               "a group change failed");
+    ops_.pop_front();
+  } else if (group_->epoch() < m.current_epoch) {
+    // The winning commit has not reached us yet: retry once it has.
+    op.not_before_epoch = m.current_epoch;
+  }
+  pump();
+}
+
+void Session::on_error(const protocol::ErrorMessage& m) {
+  Event e;
+  e.type = EventType::kError;
+  e.error_code = m.code;
+  e.detail = "the server refused a request: " + m.detail;
+  emit(std::move(e));
+  // The server answers a refused commit (Admit, Exclude, MlsMessage) with
+  // an error: the change it carried is dropped.
+  if (attempt_.has_value() && group_.has_value()) {
+    group_->discard_pending_commit();
+    attempt_.reset();
+    if (!ops_.empty()) {
+      ops_.pop_front();
+    }
+    pump();
+  }
+}
+
+// --- commands ---
+
+Result<void> Session::require_member() const {
+  if (!is_member() || !group_->active()) {
+    return Error(Err::kUnexpectedMessage, "not a member of the meeting");
+  }
+  return {};
+}
+
+Result<void> Session::require_moderator() const {
+  CONCLAVE_TRY(require_member());
+  CONCLAVE_TRY_ASSIGN(const mls::ConclaveRoles roles, mls::roles_of(group_->context().extensions));
+  const mls::LeafNode* own = group_->tree().leaf(group_->own_leaf());
+  if (own == nullptr || !mls::is_moderator(roles, own->signature_key)) {
+    return Error(Err::kPolicyViolation, "only a moderator may do that");
+  }
+  return {};
+}
+
+Result<const WaitingInfo*> Session::find_waiting(std::string_view name) const {
+  const WaitingInfo* found = nullptr;
+  for (const WaitingInfo& w : waiting_) {
+    if (w.name == name) {
+      if (found != nullptr) {
+        return Error(Err::kInvalidArgument, "two waiting entries have that name");
+      }
+      found = &w;
+    }
+  }
+  if (found == nullptr) {
+    return Error(Err::kInvalidArgument, "no waiting entry has that name");
+  }
+  return found;
+}
+
+Result<uint32_t> Session::find_member(std::string_view name) const {
+  std::optional<uint32_t> found;
+  for (const MemberInfo& m : members()) {
+    if (m.name == name) {
+      if (found.has_value()) {
+        return Error(Err::kInvalidArgument, "two members have that name");
+      }
+      found = m.leaf;
+    }
+  }
+  if (!found.has_value()) {
+    return Error(Err::kInvalidArgument, "no member has that name");
+  }
+  return *found;
+}
+
+Result<void> Session::admit(std::string_view name) {
+  CONCLAVE_TRY(require_moderator());
+  std::vector<uint64_t> ids;
+  if (name == "all") {
+    for (const WaitingInfo& w : waiting_) {
+      ids.push_back(w.entry_id);
+    }
+  } else {
+    CONCLAVE_TRY_ASSIGN(const WaitingInfo* w, find_waiting(name));
+    ids.push_back(w->entry_id);
+  }
+  for (const uint64_t id : ids) {
+    const bool queued = std::any_of(ops_.begin(), ops_.end(), [&](const Op& o) {
+      return o.kind == OpKind::kAdmit && o.entry_id == id;
+    });
+    if (!queued) {
+      Op op;
+      op.kind = OpKind::kAdmit;
+      op.entry_id = id;
+      enqueue(std::move(op));
+    }
+  }
+  return {};
+}
+
+Result<void> Session::deny(std::string_view name) {
+  CONCLAVE_TRY(require_moderator());
+  CONCLAVE_TRY_ASSIGN(const WaitingInfo* w, find_waiting(name));
+  return send(protocol::Deny{w->entry_id});
+}
+
+Result<void> Session::exclude(std::string_view name) {
+  CONCLAVE_TRY(require_moderator());
+  CONCLAVE_TRY_ASSIGN(const uint32_t leaf, find_member(name));
+  if (leaf == group_->own_leaf().value()) {
+    return Error(Err::kInvalidArgument, "use leave to leave the meeting");
+  }
+  Op op;
+  op.kind = OpKind::kExclude;
+  op.target = std::string(name);
+  enqueue(std::move(op));
+  return {};
+}
+
+Result<void> Session::grant(std::string_view name, Grant what, bool on) {
+  CONCLAVE_TRY(require_moderator());
+  CONCLAVE_TRY(find_member(name));
+  Op op;
+  op.kind = OpKind::kRoles;
+  op.target = std::string(name);
+  op.what = what;
+  op.on = on;
+  enqueue(std::move(op));
+  return {};
+}
+
+Result<void> Session::hand(bool up) {
+  CONCLAVE_TRY(require_member());
+  Op op;
+  op.kind = OpKind::kHand;
+  op.on = up;
+  enqueue(std::move(op));
+  return {};
+}
+
+Result<void> Session::mute_all(bool on) {
+  CONCLAVE_TRY(require_moderator());
+  Op op;
+  op.kind = OpKind::kMuteAll;
+  op.on = on;
+  enqueue(std::move(op));
+  return {};
+}
+
+Result<void> Session::protect_and_send(const AppMessage& m) {
+  CONCLAVE_TRY_ASSIGN(const Bytes data, encode_app_message(m));
+  CONCLAVE_TRY_ASSIGN(const mls::MlsMessage protected_msg, group_->protect(data));
+  CONCLAVE_TRY_ASSIGN(Bytes encoded, mls::encode_mls_message(protected_msg));
+  own_messages_.push_back(encoded);
+  if (own_messages_.size() > kOwnMessagesRemembered) {
+    own_messages_.pop_front();
+  }
+  return send(protocol::MlsMessage{group_->epoch(), std::move(encoded)});
+}
+
+Result<void> Session::chat(std::string_view text) {
+  CONCLAVE_TRY(require_member());
+  return protect_and_send(AppMessage{ChatMessage{std::string(text)}});
+}
+
+Result<void> Session::share(std::string_view name, ByteView contents) {
+  CONCLAVE_TRY(require_member());
+  if (!is_valid_file_name(name)) {
+    return Error(Err::kInvalidArgument, "not a plain file name");
+  }
+  if (blobs_ == nullptr) {
+    return Error(Err::kUnsupported, "no blob store");
+  }
+  // implements: REQ-CLIENT-003
+  CONCLAVE_TRY_ASSIGN(SealedFile sealed, seal_file(contents));
+  CONCLAVE_TRY_ASSIGN(std::string blob_id, blobs_->upload(info_->blob_token, sealed.ciphertext));
+  if (!is_valid_blob_id(blob_id)) {
+    return Error(Err::kProtocol, "the blob store returned an invalid blob id");
+  }
+  FileMessage f;
+  f.name = std::string(name);
+  f.size = contents.size();
+  f.sha256 = sealed.sha256;
+  f.blob_id = std::move(blob_id);
+  f.key = std::move(sealed.key);
+  return protect_and_send(AppMessage{std::move(f)});
+}
+
+Result<void> Session::retry() {
+  if (state_ != SessionState::kDenied) {
+    return Error(Err::kUnexpectedMessage, "retry is for a denied joiner");
+  }
+  return submit_key_package();
+}
+
+Result<void> Session::leave() {
+  if (state_ == SessionState::kClosed) {
+    return {};
+  }
+  const Result<void> sent = send(protocol::Leave{});
+  state_ = SessionState::kClosed;
+  attempt_.reset();
+  ops_.clear();
+  Event e;
+  e.type = EventType::kClosed;
+  e.detail = "left the meeting";
+  emit(std::move(e));
+  return sent;
+}
+
+// --- the commit queue ---
+
+void Session::enqueue(Op op) {
+  ops_.push_back(std::move(op));
+  pump();
+}
+
+void Session::finish_attempt(bool won) {
+  attempt_.reset();
+  if (won && !ops_.empty()) {
+    ops_.pop_front();
+  }
+}
+
+// implements: REQ-CLIENT-006
+void Session::pump() {
+  while (!attempt_.has_value() && !ops_.empty() && is_member()) {
+    Op& op = ops_.front();
+    if (op.not_before_epoch.has_value() && group_->epoch() < *op.not_before_epoch) {
+      return;
+    }
+    op.not_before_epoch.reset();
+    if (auto ok = start_op(op); !ok) {
+      emit_error(EventType::kError, ok.error(), "a group change failed");
+      ops_.pop_front();
+      continue;
+    }
+    if (!attempt_.has_value()) {
+      ops_.pop_front();  // nothing left to do (e.g. the member already left)
+    }
+  }
+}
+
+Result<void> Session::start_op(Op& op) {
+  const auto& extensions = group_->context().extensions;
+  mls::CommitOptions co;  // include_cached: pending Removes go with every commit
+  std::optional<uint64_t> admit_entry;
+  std::optional<uint32_t> exclude_leaf;
+  switch (op.kind) {
+    case OpKind::kAdmit: {
+      size_t i = 0;
+      while (i < waiting_.size() && waiting_[i].entry_id != op.entry_id) {
+        ++i;
+      }
+      if (i == waiting_.size()) {
+        return Error(Err::kUnexpectedMessage, "the entry is no longer waiting");
+      }
+      CONCLAVE_TRY_ASSIGN(mls::MlsMessage kp_msg,
+                          mls::decode_mls_message(waiting_key_packages_[i]));
+      auto* kp = std::get_if<mls::KeyPackage>(&kp_msg.body);
+      if (kp == nullptr) {
+        return Error(Err::kInvalidValue, "the waiting entry holds no KeyPackage");
+      }
+      CONCLAVE_TRY(mls::validate_key_package(group_->suite(), *kp, now_seconds()));
+      co.inline_proposals.push_back(mls::Proposal{mls::Add{std::move(*kp)}});
+      admit_entry = op.entry_id;
+      break;
+    }
+    case OpKind::kExclude: {
+      auto leaf = find_member(op.target);
+      if (!leaf) {
+        return {};  // already gone
+      }
+      co.inline_proposals.push_back(mls::Proposal{mls::Remove{*leaf}});
+      exclude_leaf = *leaf;
+      break;
+    }
+    case OpKind::kRoles: {
+      CONCLAVE_TRY_ASSIGN(const uint32_t leaf, find_member(op.target));
+      const Bytes key = group_->tree().leaf(mls::LeafIndex(leaf))->signature_key;
+      const Grant what = op.what;
+      const bool on = op.on;
+      CONCLAVE_TRY_ASSIGN(mls::Proposal p,
+                          mls::roles_change(extensions, [&](mls::ConclaveRoles& r) {
+                            const mls::RolesEntry* e = mls::lookup(r, key);
+                            uint8_t roles = e == nullptr ? 0 : e->roles;
+                            uint8_t rights = e == nullptr ? 0 : e->rights;
+                            const auto apply = [on](uint8_t bits, uint8_t bit) {
+                              return static_cast<uint8_t>(on ? (bits | bit) : (bits & ~bit));
+                            };
+                            switch (what) {
+                              case Grant::kSpeak:
+                                rights = apply(rights, mls::kRightMaySpeak);
+                                if (on) {
+                                  // The floor answers a raised hand.
+                                  rights = static_cast<uint8_t>(rights & ~mls::kRightHandRaised);
+                                }
+                                break;
+                              case Grant::kModerator:
+                                roles = apply(roles, mls::kRoleModerator);
+                                break;
+                              case Grant::kCamera:
+                                rights = apply(rights, mls::kRightCameraRequested);
+                                break;
+                            }
+                            return mls::set_entry(r, key, roles, rights);
+                          }));
+      co.inline_proposals.push_back(std::move(p));
+      break;
+    }
+    case OpKind::kHand: {
+      const Bytes key = group_->tree().leaf(group_->own_leaf())->signature_key;
+      CONCLAVE_TRY_ASSIGN(mls::Proposal p, mls::hand_change(extensions, key, op.on));
+      co.inline_proposals.push_back(std::move(p));
+      break;
+    }
+    case OpKind::kMuteAll: {
+      const bool on = op.on;
+      CONCLAVE_TRY_ASSIGN(mls::Proposal p,
+                          mls::roles_change(extensions, [on](mls::ConclaveRoles& r) {
+                            r.group_flags = on ? mls::kGroupMutedAll : 0;
+                            return Result<void>();
+                          }));
+      co.inline_proposals.push_back(std::move(p));
+      break;
+    }
+    case OpKind::kDuty:
+      if (group_->epoch() != op.duty_epoch) {
+        return {};  // a commit already moved the epoch, and with it the Removes
+      }
+      break;  // commit the cached proposals only
+  }
+  // A change that changes nothing (a grant already held) is not committed.
+  if (const auto* gce = co.inline_proposals.empty() ? nullptr
+                                                    : std::get_if<mls::GroupContextExtensions>(
+                                                          &co.inline_proposals[0].body)) {
+    const bool same = gce->extensions.size() == extensions.size() &&
+                      std::equal(extensions.begin(), extensions.end(), gce->extensions.begin(),
+                                 [](const mls::Extension& a, const mls::Extension& b) {
+                                   return a.extension_type == b.extension_type &&
+                                          equal(a.extension_data, b.extension_data);
+                                 });
+    if (same) {
+      return {};
+    }
+  }
+  const uint64_t epoch = group_->epoch();
+  CONCLAVE_TRY_ASSIGN(mls::CommitOutput out, group_->commit(co));
+  auto commit = mls::encode_mls_message(out.commit);
+  Result<void> sent = commit ? Result<void>() : Result<void>(commit.error());
+  if (sent) {
+    if (admit_entry.has_value()) {
+      auto welcome = out.welcome.has_value() ? mls::encode_mls_message(*out.welcome)
+                                             : Result<Bytes>(Error(Err::kProtocol));
+      sent = welcome ? send(protocol::Admit{*admit_entry, epoch, *commit, *welcome})
+                     : Result<void>(welcome.error());
+    } else if (exclude_leaf.has_value()) {
+      sent = send(protocol::Exclude{*exclude_leaf, epoch, *commit});
+    } else {
+      sent = send(protocol::MlsMessage{epoch, *commit});
+    }
+  }
+  if (!sent) {
+    group_->discard_pending_commit();
+    return sent.error();
+  }
+  attempt_ = Attempt{epoch, false};
+  return {};
+}
+
+}  // namespace conclave::client

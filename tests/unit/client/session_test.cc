@@ -1,0 +1,603 @@
+// Session logic: two to four Session objects driven against each other, the
+// test playing the server's part (ordering commits, relaying, the waiting
+// room). This tests the client; the server's own tests come with the server.
+#include "client/session.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "crypto/mls/external_senders.h"
+#include "crypto/mls/message_protection.h"
+#include "crypto/mls/roles.h"
+#include "crypto/signature.h"
+
+namespace conclave::client {
+namespace {
+
+using protocol::SignalingMessage;
+
+const mls::CipherSuite kSuite(mls::CipherSuiteId::kP256Aes128GcmSha256P256);
+
+// MemoryBlobStore is the blob store as the test's server keeps it.
+class MemoryBlobStore : public BlobStore {
+ public:
+  Result<std::string> upload(ByteView token, ByteView ciphertext) override {
+    if (!equal(token, as_bytes(std::string_view("blob-token")))) {
+      return Error(Err::kAuthFailed);
+    }
+    const std::string id = "blob" + std::to_string(blobs.size());
+    blobs[id] = to_bytes(ciphertext);
+    return id;
+  }
+  Result<Bytes> download(ByteView, std::string_view id) override {
+    auto it = blobs.find(std::string(id));
+    if (it == blobs.end()) {
+      return Error(Err::kInvalidArgument);
+    }
+    return it->second;
+  }
+  std::map<std::string, Bytes> blobs;
+};
+
+struct Peer {
+  std::string name;
+  std::vector<SignalingMessage> outbox;
+  std::vector<Event> events;
+  std::unique_ptr<Session> s;
+  uint64_t entry_id = 0;
+
+  // collect moves the session's new events into `events`.
+  void collect() {
+    for (Event& e : s->take_events()) {
+      events.push_back(std::move(e));
+    }
+  }
+  size_t count(EventType t) const {
+    return static_cast<size_t>(
+        std::count_if(events.begin(), events.end(), [t](const Event& e) { return e.type == t; }));
+  }
+  const Event* last(EventType t) const {
+    for (auto it = events.rbegin(); it != events.rend(); ++it) {
+      if (it->type == t) {
+        return &*it;
+      }
+    }
+    return nullptr;
+  }
+};
+
+class SessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto keys = crypto::generate_signature_key_pair(kSuite.signature_scheme());
+    ASSERT_TRUE(keys.has_value());
+    server_keys_ = std::move(keys).value();
+    mls::ExternalSender es;
+    es.signature_key = server_keys_.public_key;
+    es.credential.identity = to_bytes(as_bytes(std::string_view("server")));
+    Writer w;
+    mls::write_external_sender(w, es);
+    external_sender_ = *std::move(w).finish();
+    download_dir_ = std::filesystem::temp_directory_path() /
+                    ("conclave-session-test-" + std::to_string(::getpid()) + "-" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(download_dir_);
+    std::filesystem::create_directories(download_dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(download_dir_); }
+
+  Peer& make(const std::string& name) {
+    peers_.push_back(std::make_unique<Peer>());
+    Peer& p = *peers_.back();
+    p.name = name;
+    SessionConfig cfg;
+    cfg.meeting_id = "m1";
+    cfg.display_name = name;
+    cfg.download_dir = download_dir_.string();
+    p.s = std::make_unique<Session>(
+        cfg,
+        [&p](const SignalingMessage& m) -> Result<void> {
+          p.outbox.push_back(m);
+          return {};
+        },
+        &blobs_);
+    return p;
+  }
+
+  void deliver(Peer& p, const SignalingMessage& m) {
+    p.s->receive(m);
+    p.collect();
+  }
+
+  // take removes the one message `p` sent (the test fails if not exactly one).
+  template <typename T>
+  T take(Peer& p) {
+    EXPECT_EQ(p.outbox.size(), 1u) << p.name;
+    if (p.outbox.empty()) {
+      return T{};
+    }
+    SignalingMessage m = p.outbox.front();
+    p.outbox.erase(p.outbox.begin());
+    const T* t = std::get_if<T>(&m);
+    EXPECT_NE(t, nullptr) << p.name << " sent message index " << m.index();
+    return t == nullptr ? T{} : *t;
+  }
+
+  // connect runs Hello, SessionInfo and SubmitKeyPackage; the host is then
+  // admitted at once, a joiner enters the waiting room.
+  void connect(Peer& p, bool host) {
+    ASSERT_TRUE(p.s->start().has_value());
+    const auto hello = take<protocol::Hello>(p);
+    EXPECT_EQ(hello.display_name, p.name);
+    protocol::SessionInfo info;
+    info.host = host;
+    info.group_id = to_bytes(as_bytes(std::string_view("group-m1")));
+    info.cipher_suite = kSuite.wire_value();
+    info.external_sender = external_sender_;
+    info.blob_token = to_bytes(as_bytes(std::string_view("blob-token")));
+    info.meeting_title = "Weekly";
+    deliver(p, info);
+    const auto kp = take<protocol::SubmitKeyPackage>(p);
+    ASSERT_FALSE(kp.key_package.empty());
+    if (host) {
+      deliver(p, protocol::Admitted{0, {}});
+      ASSERT_TRUE(p.s->is_member());
+      members_.push_back(&p);
+      return;
+    }
+    wait(p, kp.key_package);
+  }
+
+  void wait(Peer& p, Bytes key_package) {
+    p.entry_id = next_entry_++;
+    protocol::WaitingEntry e;
+    e.entry_id = p.entry_id;
+    e.display_name = p.name;
+    e.identity = p.name;
+    e.key_package = std::move(key_package);
+    lobby_.push_back(e);
+    waiting_[p.entry_id] = &p;
+    publish_lobby();
+  }
+
+  void publish_lobby() {
+    for (Peer* m : members_) {
+      deliver(*m, protocol::LobbyUpdate{lobby_});
+    }
+  }
+
+  void relay(uint64_t epoch, const Bytes& message) {
+    for (Peer* m : std::vector<Peer*>(members_)) {
+      deliver(*m, protocol::Relay{epoch, message});
+    }
+  }
+
+  // is_commit says whether an MlsMessage carries a commit.
+  static bool is_commit(const Bytes& m) {
+    auto msg = mls::decode_mls_message(m);
+    if (!msg) {
+      return false;
+    }
+    const auto* pub = std::get_if<mls::PublicMessage>(&msg->body);
+    return pub != nullptr && pub->content.content_type() == mls::ContentType::kCommit;
+  }
+
+  // serve plays the server for everything `p` sent, in order.
+  void serve(Peer& p) {
+    while (!p.outbox.empty()) {
+      SignalingMessage m = p.outbox.front();
+      p.outbox.erase(p.outbox.begin());
+      if (const auto* mm = std::get_if<protocol::MlsMessage>(&m)) {
+        if (!is_commit(mm->message)) {
+          relay(mm->epoch, mm->message);  // to everyone, the sender included
+        } else if (mm->epoch != epoch_) {
+          deliver(p, protocol::CommitRejected{epoch_});
+        } else {
+          ++epoch_;
+          relay(mm->epoch, mm->message);
+        }
+      } else if (const auto* a = std::get_if<protocol::Admit>(&m)) {
+        if (a->epoch != epoch_) {
+          deliver(p, protocol::CommitRejected{epoch_});
+          continue;
+        }
+        ++epoch_;
+        relay(a->epoch, a->commit);
+        Peer* joiner = waiting_.at(a->entry_id);
+        remove_entry(a->entry_id);
+        deliver(*joiner, protocol::Admitted{epoch_, a->welcome});
+        members_.push_back(joiner);
+        publish_lobby();
+      } else if (const auto* d = std::get_if<protocol::Deny>(&m)) {
+        Peer* joiner = waiting_.at(d->entry_id);
+        remove_entry(d->entry_id);
+        const bool second = denied_.count(joiner) != 0;
+        denied_.insert(joiner);
+        deliver(*joiner, second ? SignalingMessage{protocol::Blocked{}}
+                                : SignalingMessage{protocol::Denied{}});
+        publish_lobby();
+      } else if (const auto* x = std::get_if<protocol::Exclude>(&m)) {
+        ASSERT_EQ(x->epoch, epoch_);
+        ++epoch_;
+        Peer* gone = nullptr;
+        for (Peer* q : members_) {
+          if (q->s->group() != nullptr && q->s->group()->own_leaf().value() == x->leaf_index) {
+            gone = q;
+          }
+        }
+        ASSERT_NE(gone, nullptr);
+        members_.erase(std::find(members_.begin(), members_.end(), gone));
+        relay(x->epoch, x->commit);
+        gone->s->on_closed(kCloseExcluded);
+        gone->collect();
+      } else {
+        FAIL() << "unexpected message from " << p.name << ": index " << m.index();
+      }
+    }
+  }
+
+  void remove_entry(uint64_t id) {
+    lobby_.erase(std::remove_if(lobby_.begin(), lobby_.end(),
+                                [id](const protocol::WaitingEntry& e) { return e.entry_id == id; }),
+                 lobby_.end());
+    waiting_.erase(id);
+  }
+
+  // server_proposal signs `proposal` as the server (external sender 0) for
+  // the group's current epoch, as a PublicMessage.
+  Bytes server_proposal(const mls::Group& g, mls::Proposal proposal) {
+    mls::FramedContent content;
+    content.group_id = g.group_id();
+    content.epoch = g.epoch();
+    content.sender = mls::Sender{mls::SenderType::kExternal, 0};
+    content.content = std::move(proposal);
+    const SecretBytes unused(kSuite.nh());
+    auto pm = mls::protect_public_message(kSuite, g.context(), unused, server_keys_.private_key,
+                                          content, {});
+    EXPECT_TRUE(pm.has_value());
+    return *mls::encode_mls_message(mls::MlsMessage{*pm});
+  }
+
+  // meeting makes a host and admits `names` one by one.
+  Peer& meeting(const std::vector<std::string>& names) {
+    Peer& host = make("host");
+    connect(host, true);
+    for (const std::string& n : names) {
+      Peer& p = make(n);
+      connect(p, false);
+      EXPECT_TRUE(host.s->admit(n).has_value());
+      serve(host);
+      EXPECT_TRUE(p.s->is_member()) << n;
+    }
+    return host;
+  }
+
+  Peer& peer(const std::string& name) {
+    for (auto& p : peers_) {
+      if (p->name == name) {
+        return *p;
+      }
+    }
+    CONCLAVE_ASSERT(false);
+    return *peers_.front();
+  }
+
+  void expect_same_state() {
+    ASSERT_FALSE(members_.empty());
+    const std::string code = members_.front()->s->code();
+    EXPECT_FALSE(code.empty());
+    for (Peer* m : members_) {
+      EXPECT_EQ(m->s->epoch(), epoch_) << m->name;
+      EXPECT_EQ(m->s->code(), code) << m->name;
+      EXPECT_EQ(m->count(EventType::kSecurityAlert), 0u) << m->name;
+    }
+  }
+
+  crypto::SignatureKeyPair server_keys_;
+  Bytes external_sender_;
+  MemoryBlobStore blobs_;
+  std::filesystem::path download_dir_;
+  std::vector<std::unique_ptr<Peer>> peers_;
+  std::vector<Peer*> members_;
+  std::vector<protocol::WaitingEntry> lobby_;
+  std::map<uint64_t, Peer*> waiting_;
+  std::set<Peer*> denied_;
+  uint64_t epoch_ = 0;
+  uint64_t next_entry_ = 100;
+};
+
+// verifies: REQ-CLIENT-005
+TEST_F(SessionTest, HostCreatesTheGroupAndAdmitsJoiners) {
+  Peer& host = meeting({"bob", "carol"});
+  EXPECT_EQ(epoch_, 2u);
+  expect_same_state();
+  const auto roster = host.s->members();
+  ASSERT_EQ(roster.size(), 3u);
+  EXPECT_EQ(roster[0].name, "host");
+  EXPECT_TRUE(roster[0].self);
+  EXPECT_TRUE(roster[0].roles & mls::kRoleModerator);
+  EXPECT_TRUE(roster[0].speaking);
+  EXPECT_EQ(roster[1].name, "bob");
+  EXPECT_FALSE(roster[1].speaking);
+  EXPECT_TRUE(host.last(EventType::kWaiting) != nullptr);
+  const Event* ep = peer("bob").last(EventType::kEpoch);
+  ASSERT_NE(ep, nullptr);
+  EXPECT_EQ(ep->members.size(), 3u);
+  EXPECT_EQ(ep->code, host.s->code());
+}
+
+// verifies: REQ-CLIENT-005
+TEST_F(SessionTest, JoinerRefusesWelcomeForAnotherGroup) {
+  Peer& host = meeting({});
+  Peer& bob = make("bob");
+  connect(bob, false);
+  ASSERT_TRUE(host.s->admit("bob").has_value());
+  auto admit = take<protocol::Admit>(host);
+  // The server hands Bob a Welcome, but announced another group id to him:
+  // simulate by a second joiner session whose SessionInfo named another group.
+  Peer& eve = make("bob");
+  ASSERT_TRUE(eve.s->start().has_value());
+  (void)take<protocol::Hello>(eve);
+  protocol::SessionInfo info;
+  info.group_id = to_bytes(as_bytes(std::string_view("another-group")));
+  info.cipher_suite = kSuite.wire_value();
+  info.external_sender = external_sender_;
+  deliver(eve, info);
+  (void)take<protocol::SubmitKeyPackage>(eve);
+  deliver(eve, protocol::Admitted{1, admit.welcome});
+  EXPECT_FALSE(eve.s->is_member());
+  EXPECT_GE(eve.count(EventType::kSecurityAlert), 1u);
+  // Bob, whose KeyPackage it is and whose group matches, joins.
+  deliver(bob, protocol::Admitted{1, admit.welcome});
+  EXPECT_TRUE(bob.s->is_member());
+}
+
+TEST_F(SessionTest, ChatReachesEveryMemberButNotItsSenderTwice) {
+  Peer& host = meeting({"bob", "carol"});
+  ASSERT_TRUE(peer("bob").s->chat("hello from bob").has_value());
+  serve(peer("bob"));
+  EXPECT_EQ(host.s->chats_received(), 1u);
+  EXPECT_EQ(peer("carol").s->chats_received(), 1u);
+  EXPECT_EQ(peer("bob").s->chats_received(), 0u);
+  const Event* c = host.last(EventType::kChat);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->from, "bob");
+  EXPECT_EQ(c->text, "hello from bob");
+  expect_same_state();
+}
+
+TEST_F(SessionTest, DeniedJoinerMayRetryOnceThenIsBlocked) {
+  Peer& host = meeting({});
+  Peer& bob = make("bob");
+  connect(bob, false);
+  ASSERT_TRUE(host.s->deny("bob").has_value());
+  serve(host);
+  EXPECT_EQ(bob.count(EventType::kDenied), 1u);
+  EXPECT_EQ(bob.s->state(), SessionState::kDenied);
+  ASSERT_TRUE(bob.s->retry().has_value());
+  wait(bob, take<protocol::SubmitKeyPackage>(bob).key_package);
+  EXPECT_EQ(bob.s->state(), SessionState::kWaiting);
+  ASSERT_TRUE(host.s->deny("bob").has_value());
+  serve(host);
+  EXPECT_EQ(bob.count(EventType::kBlocked), 1u);
+  EXPECT_EQ(bob.s->state(), SessionState::kClosed);
+  EXPECT_FALSE(bob.s->retry().has_value());
+  EXPECT_EQ(host.s->members().size(), 1u);
+}
+
+TEST_F(SessionTest, ModeratorExcludesAMember) {
+  Peer& host = meeting({"bob", "carol"});
+  ASSERT_TRUE(host.s->exclude("carol").has_value());
+  serve(host);
+  EXPECT_EQ(peer("carol").count(EventType::kExcluded), 1u);
+  EXPECT_EQ(peer("carol").s->state(), SessionState::kClosed);
+  EXPECT_EQ(host.s->members().size(), 2u);
+  EXPECT_EQ(peer("bob").s->members().size(), 2u);
+  expect_same_state();
+}
+
+TEST_F(SessionTest, ParticipantsMayNotModerate) {
+  meeting({"bob", "carol"});
+  Peer& bob = peer("bob");
+  EXPECT_EQ(bob.s->exclude("carol").error().code, Err::kPolicyViolation);
+  EXPECT_EQ(bob.s->admit("all").error().code, Err::kPolicyViolation);
+  EXPECT_EQ(bob.s->grant("bob", Grant::kSpeak, true).error().code, Err::kPolicyViolation);
+  EXPECT_EQ(bob.s->mute_all(true).error().code, Err::kPolicyViolation);
+  EXPECT_TRUE(bob.outbox.empty());
+}
+
+// verifies: REQ-CLIENT-006
+TEST_F(SessionTest, RejectedCommitIsRetriedOnTopOfTheWinner) {
+  Peer& host = meeting({"bob", "carol"});
+  Peer& bob = peer("bob");
+  ASSERT_TRUE(host.s->grant("bob", Grant::kModerator, true).has_value());
+  serve(host);
+  ASSERT_EQ(bob.s->members()[1].roles & mls::kRoleModerator, mls::kRoleModerator);
+  // Both moderators change something in the same epoch; the host's arrives
+  // first.
+  ASSERT_TRUE(host.s->grant("carol", Grant::kSpeak, true).has_value());
+  ASSERT_TRUE(bob.s->grant("carol", Grant::kCamera, true).has_value());
+  ASSERT_TRUE(bob.s->commit_outstanding());
+  serve(host);  // wins; bob processes it and drops his staged commit
+  // Bob's commit is rejected; he re-makes it in the new epoch, and the
+  // retry (served in the same call) wins.
+  serve(bob);
+  EXPECT_EQ(bob.count(EventType::kRejected), 1u);
+  EXPECT_FALSE(bob.s->commit_outstanding());
+  expect_same_state();
+  const auto roster = peer("carol").s->members();
+  EXPECT_TRUE(roster[2].rights & mls::kRightMaySpeak);
+  EXPECT_TRUE(roster[2].rights & mls::kRightCameraRequested);
+}
+
+// verifies: REQ-CLIENT-006
+TEST_F(SessionTest, GivesUpAfterTooManyRejections) {
+  Peer& host = meeting({"bob"});
+  ASSERT_TRUE(host.s->mute_all(true).has_value());
+  for (int i = 0; i <= kMaxCommitRetries; ++i) {
+    auto m = take<protocol::MlsMessage>(host);
+    // The server claims another commit won, but never relays it.
+    deliver(host, protocol::CommitRejected{m.epoch});
+  }
+  EXPECT_FALSE(host.s->commit_outstanding());
+  EXPECT_TRUE(host.outbox.empty());
+  const Event* err = host.last(EventType::kError);
+  ASSERT_NE(err, nullptr);
+  EXPECT_NE(err->detail.find("group change failed"), std::string::npos);
+}
+
+TEST_F(SessionTest, CommitDutyCommitsTheServersRemove) {
+  Peer& host = meeting({"bob", "carol"});
+  // Carol disconnects: the server proposes her Remove and names the host
+  // committer.
+  Peer& carol = peer("carol");
+  members_.erase(std::find(members_.begin(), members_.end(), &carol));
+  const uint32_t leaf = carol.s->group()->own_leaf().value();
+  relay(epoch_, server_proposal(*host.s->group(), mls::Proposal{mls::Remove{leaf}}));
+  deliver(host, protocol::CommitDuty{epoch_, 10});
+  serve(host);
+  EXPECT_EQ(host.s->members().size(), 2u);
+  EXPECT_EQ(peer("bob").s->members().size(), 2u);
+  expect_same_state();
+}
+
+// verifies: REQ-CLIENT-004
+TEST_F(SessionTest, ServerInjectedAddRaisesASecurityAlert) {
+  Peer& host = meeting({"bob"});
+  // The server tries to add its own member "mallory" as an external sender.
+  auto sig = crypto::generate_signature_key_pair(kSuite.signature_scheme());
+  ASSERT_TRUE(sig.has_value());
+  mls::Credential cred;
+  cred.identity = to_bytes(as_bytes(std::string_view("mallory")));
+  mls::KeyPackageOptions opts;
+  opts.extra_extensions = {mls::kExtConclaveRoles};
+  auto kp = mls::create_key_package(kSuite, cred, sig->private_key, sig->public_key, opts);
+  ASSERT_TRUE(kp.has_value());
+  const uint64_t before = host.s->epoch();
+  const std::string code = host.s->code();
+  relay(epoch_, server_proposal(*host.s->group(), mls::Proposal{mls::Add{kp->key_package}}));
+  for (Peer* m : members_) {
+    const Event* alert = m->last(EventType::kSecurityAlert);
+    ASSERT_NE(alert, nullptr) << m->name;
+    EXPECT_EQ(alert->error_code, static_cast<uint16_t>(Err::kPolicyViolation));
+    EXPECT_EQ(m->s->epoch(), before);
+    EXPECT_EQ(m->s->code(), code);
+  }
+  // The meeting goes on: a later commit still works.
+  ASSERT_TRUE(host.s->grant("bob", Grant::kSpeak, true).has_value());
+  serve(host);
+  EXPECT_EQ(peer("bob").s->epoch(), before + 1);
+}
+
+// verifies: REQ-CLIENT-004
+TEST_F(SessionTest, ForgedCommitFromAParticipantRaisesASecurityAlert) {
+  Peer& host = meeting({"bob"});
+  // A commit in the name of no member: garbage bytes that decode as nothing,
+  // and a well-formed commit from another group.
+  relay(epoch_, Bytes{0x00, 0x01, 0x00, 0x01});
+  EXPECT_EQ(host.count(EventType::kSecurityAlert), 1u);
+  Peer& other_host = make("other");
+  ASSERT_TRUE(other_host.s->start().has_value());
+  (void)take<protocol::Hello>(other_host);
+  protocol::SessionInfo info;
+  info.host = true;
+  info.group_id = to_bytes(as_bytes(std::string_view("group-m1")));  // same id, other keys
+  info.cipher_suite = kSuite.wire_value();
+  info.external_sender = external_sender_;
+  deliver(other_host, info);
+  (void)take<protocol::SubmitKeyPackage>(other_host);
+  deliver(other_host, protocol::Admitted{0, {}});
+  ASSERT_TRUE(other_host.s->mute_all(true).has_value());
+  auto forged = take<protocol::MlsMessage>(other_host);
+  // Epoch 0 commit of a different group with the same id: wrong epoch for
+  // the real group (at epoch 1), or a bad membership tag; refused either way.
+  relay(epoch_, forged.message);
+  EXPECT_EQ(host.count(EventType::kSecurityAlert), 2u);
+  EXPECT_EQ(host.s->epoch(), epoch_);
+}
+
+TEST_F(SessionTest, ParticipantRaisesItsHandAndModeratorGivesTheFloor) {
+  Peer& host = meeting({"bob"});
+  Peer& bob = peer("bob");
+  ASSERT_TRUE(bob.s->hand(true).has_value());
+  serve(bob);
+  auto roster = host.s->members();
+  EXPECT_TRUE(roster[1].rights & mls::kRightHandRaised);
+  ASSERT_TRUE(host.s->grant("bob", Grant::kSpeak, true).has_value());
+  serve(host);
+  roster = bob.s->members();
+  EXPECT_TRUE(roster[1].speaking);
+  EXPECT_FALSE(roster[1].rights & mls::kRightHandRaised);
+  EXPECT_NE(bob.last(EventType::kRights), nullptr);
+  ASSERT_TRUE(host.s->mute_all(true).has_value());
+  serve(host);
+  EXPECT_FALSE(bob.s->members()[1].speaking);
+  EXPECT_TRUE(host.s->members()[0].speaking);  // moderators keep the floor
+  expect_same_state();
+}
+
+// verifies: REQ-CLIENT-003, REQ-CLIENT-008
+TEST_F(SessionTest, SharedFileIsDecryptedCheckedAndNeverOverwrites) {
+  Peer& host = meeting({"bob"});
+  const Bytes contents = to_bytes(as_bytes(std::string_view("quarterly numbers\n")));
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(host.s->share("notes.txt", contents).has_value());
+    serve(host);
+  }
+  Peer& bob = peer("bob");
+  EXPECT_EQ(bob.s->files_received(), 2u);
+  std::vector<std::string> paths;
+  for (const Event& e : bob.events) {
+    if (e.type == EventType::kFile) {
+      paths.push_back(e.path);
+      EXPECT_EQ(e.from, "host");
+      EXPECT_EQ(e.size, contents.size());
+    }
+  }
+  ASSERT_EQ(paths.size(), 2u);
+  EXPECT_NE(paths[0], paths[1]);
+  for (const std::string& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(got, "quarterly numbers\n");
+  }
+  // The server swaps a blob: the receiver refuses it with an alert.
+  ASSERT_TRUE(host.s->share("notes.txt", contents).has_value());
+  auto m = take<protocol::MlsMessage>(host);
+  for (auto& [id, blob] : blobs_.blobs) {
+    blob[0] ^= 1;
+  }
+  relay(m.epoch, m.message);
+  EXPECT_EQ(bob.s->files_received(), 2u);
+  EXPECT_EQ(bob.count(EventType::kSecurityAlert), 1u);
+}
+
+TEST_F(SessionTest, SilentCloseAfterHelloExplainsItself) {
+  Peer& bob = make("bob");
+  ASSERT_TRUE(bob.s->start().has_value());
+  bob.s->on_closed(std::nullopt);
+  bob.collect();
+  const Event* e = bob.last(EventType::kError);
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->detail.find("closed the connection after Hello"), std::string::npos);
+}
+
+TEST_F(SessionTest, LeaveSendsLeaveAndCloses) {
+  meeting({"bob"});
+  Peer& bob = peer("bob");
+  ASSERT_TRUE(bob.s->leave().has_value());
+  (void)take<protocol::Leave>(bob);
+  EXPECT_EQ(bob.s->state(), SessionState::kClosed);
+  EXPECT_FALSE(bob.s->chat("x").has_value());
+}
+
+}  // namespace
+}  // namespace conclave::client

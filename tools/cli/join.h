@@ -1,0 +1,25 @@
+// `conclave join`: runs one client::Session over a WebSocket and drives it
+// with commands from stdin or a script file.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "client/session.h"
+#include "net/client.h"
+
+namespace conclave::cli {
+
+struct JoinOptions {
+  net::ClientOptions server;
+  client::SessionConfig session;
+  bool json = false;
+  std::optional<std::string> script;  // else stdin
+  std::chrono::seconds wait_timeout{30};
+};
+
+// run_join returns the process exit code (exit_codes.h).
+int run_join(const JoinOptions& options);
+
+}  // namespace conclave::cli
