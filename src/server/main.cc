@@ -361,6 +361,8 @@ int main(int argc, char** argv) {
 
   CLI::App* admin = app.add_subcommand("admin", "administration commands on the data directory");
   admin->require_subcommand(1);
+  admin->add_option("--data-dir", data_dir, "data directory (when no --config is given)");
+  admin->add_option("--config", config_file, "configuration file naming the data directory");
   AdminArgs a;
   auto* add = admin->add_subcommand("user-add", "create an account");
   add->add_option("username", a.user)->required();
