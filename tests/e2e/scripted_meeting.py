@@ -248,13 +248,18 @@ def main():
               "the blocked guest received no chat or file")
 
         # --- exclude dave
+        for p in members:
+            p.pump()
+        marks = {p.name: len(p.events) for p in members}
         host.cmd("exclude dave")
         guests["dave"].wait_for(lambda e: e["event"] in ("excluded", "closed"), "exclusion")
         members.remove(guests["dave"])
         for p in members:
+            # only epochs after the exclude command: an earlier one without
+            # dave (before his admission) must not count
             p.wait_for(lambda e: e["event"] == "epoch" and len(e.get("members", [])) == 4
                        and not any(m.get("name") == "dave" for m in e.get("members", [])),
-                       "epoch without dave")
+                       "epoch without dave", start=marks[p.name])
         say("host excluded dave: MLS Remove commit, new epoch, dave's connection closed")
         agree(members, "excluding dave")
         dave_events_before = len(guests["dave"].events)
