@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "crypto/tls/tls_engine.h"
+#include "net/http_request.h"
 #include "net/last_error.h"
 #include "net/tls_stream.h"
 
@@ -242,19 +243,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (phase_ == Phase::kFinished) {
       return;
     }
-    if (ec == http::error::body_limit) {
-      return respond(
-          HttpResponse{413, "text/plain", to_bytes(as_bytes("request body too large\n"))});
-    }
-    if (ec == http::error::header_limit) {
-      return respond(
-          HttpResponse{431, "text/plain", to_bytes(as_bytes("request header too large\n"))});
-    }
-    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
-        ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      return respond(HttpResponse{400, "text/plain", to_bytes(as_bytes("bad request\n"))});
-    }
     if (ec) {
+      if (std::optional<HttpResponse> answer = detail::http_error_response(ec)) {
+        return respond(std::move(*answer));
+      }
       return finish();
     }
     const auto& req = parser_->get();
@@ -265,16 +257,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       return accept_websocket();
     }
-    HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    for (const auto& field : req) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    request.body = std::move(parser_->get().body());
-    request.peer_address = peer_;
-    HttpResponse response = server_.handler().on_http(request);
-    respond(std::move(response));
+    const HttpRequest request = detail::to_http_request(*parser_, peer_);
+    respond(server_.handler().on_http(request));
   }
 
   void respond(HttpResponse r) {
@@ -483,7 +467,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string peer_;
   websocket::stream<TlsStream> ws_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::vector_body<uint8_t>>> parser_;
+  std::optional<detail::RequestParser> parser_;
   std::optional<http::response<http::vector_body<uint8_t>>> response_;
   Bytes linger_buf_;
   asio::steady_timer deadline_;

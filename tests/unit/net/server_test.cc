@@ -148,6 +148,24 @@ TEST(Server, drops_a_connection_that_never_starts_tls) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
+// verifies: REQ-NET-006
+TEST(Server, drops_a_websocket_that_goes_idle_and_does_not_answer_pings) {
+  ServerLimits limits;
+  limits.idle_timeout = 1s;
+  TestServer ts(limits);
+  RawWs raw(ts.client_options());
+  raw.ws.binary(true);
+  detail::error_code ec;
+  raw.ws.async_write(asio::buffer(std::string("x")), [&](detail::error_code e, size_t) { ec = e; });
+  raw.run();
+  ASSERT_FALSE(ec);
+  // From here the peer neither sends nor reads, so the server's ping goes
+  // unanswered.
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(ts.handler.wait_closed(1, 4s));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 500ms);
+}
+
 // verifies: REQ-NET-004
 TEST(Server, closes_a_flooding_client_with_4008_and_spares_the_others) {
   ServerLimits limits;
