@@ -230,9 +230,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     phase_ = Phase::kHttp;
     parser_.emplace();
-    parser_->body_limit(limits_.max_http_body_bytes);
-    parser_->header_limit(
-        static_cast<uint32_t>(std::min<size_t>(limits_.max_http_header_bytes, UINT32_MAX)));
+    detail::limit_request_parser(*parser_, limits_);
+    http::async_read_header(ws_.next_layer(), buffer_, *parser_,
+                            [self = shared_from_this()](error_code e, size_t) {
+                              self->fenced([&] { self->on_header(e); });
+                            });
+  }
+
+  // on_header: the handshake deadline ends with the request header. A body
+  // (a blob upload) may take longer: it has the idle timeout instead.
+  void on_header(error_code ec) {
+    if (ec || parser_->is_done() || websocket::is_upgrade(parser_->get())) {
+      return on_request(ec);
+    }
+    arm_deadline(limits_.idle_timeout, Phase::kHttp);
     http::async_read(ws_.next_layer(), buffer_, *parser_,
                      [self = shared_from_this()](error_code e, size_t) {
                        self->fenced([&] { self->on_request(e); });
@@ -269,7 +280,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     response_->set(http::field::connection, "close");
     response_->body() = std::move(r.body);
     response_->prepare_payload();
-    arm_deadline(limits_.close_timeout, Phase::kHttp);
+    // A large response (a blob download) gets the idle timeout to be sent;
+    // the lingering close after it gets close_timeout.
+    arm_deadline(limits_.idle_timeout, Phase::kHttp);
     http::async_write(ws_.next_layer(), *response_,
                       [self = shared_from_this()](error_code ec, size_t) {
                         self->fenced([&] { self->after_response(ec); });
@@ -290,6 +303,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         }
         error_code ignored;
         self->ws_.next_layer().next_layer().shutdown(tcp::socket::shutdown_send, ignored);
+        self->arm_deadline(self->limits_.close_timeout, Phase::kHttp);
         self->linger();
       });
     });
