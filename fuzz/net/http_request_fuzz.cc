@@ -68,7 +68,13 @@ Outcome parse(ByteView input, size_t split) {
     pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(offered));
   }
   if (!ec && !parser.is_done()) {
-    parser.put_eof(ec);
+    // The peer closed. Beast's put_eof wants some input first; with none,
+    // this is the end of stream Beast's read reports.
+    if (parser.got_some()) {
+      parser.put_eof(ec);
+    } else {
+      ec = http::error::end_of_stream;
+    }
   }
   if (ec) {
     out.answer = conclave::net::detail::http_error_response(ec);
