@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "crypto/tls/tls_engine.h"
+#include "net/http_request.h"
 #include "net/last_error.h"
 #include "net/tls_stream.h"
 
@@ -229,9 +230,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     phase_ = Phase::kHttp;
     parser_.emplace();
-    parser_->body_limit(limits_.max_http_body_bytes);
-    parser_->header_limit(
-        static_cast<uint32_t>(std::min<size_t>(limits_.max_http_header_bytes, UINT32_MAX)));
+    detail::limit_request_parser(*parser_, limits_);
+    http::async_read_header(ws_.next_layer(), buffer_, *parser_,
+                            [self = shared_from_this()](error_code e, size_t) {
+                              self->fenced([&] { self->on_header(e); });
+                            });
+  }
+
+  // on_header: the handshake deadline ends with the request header. A body
+  // (a blob upload) may take longer: it has the idle timeout instead.
+  void on_header(error_code ec) {
+    if (ec || parser_->is_done() || websocket::is_upgrade(parser_->get())) {
+      return on_request(ec);
+    }
+    arm_deadline(limits_.idle_timeout, Phase::kHttp);
     http::async_read(ws_.next_layer(), buffer_, *parser_,
                      [self = shared_from_this()](error_code e, size_t) {
                        self->fenced([&] { self->on_request(e); });
@@ -242,19 +254,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (phase_ == Phase::kFinished) {
       return;
     }
-    if (ec == http::error::body_limit) {
-      return respond(
-          HttpResponse{413, "text/plain", to_bytes(as_bytes("request body too large\n"))});
-    }
-    if (ec == http::error::header_limit) {
-      return respond(
-          HttpResponse{431, "text/plain", to_bytes(as_bytes("request header too large\n"))});
-    }
-    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
-        ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      return respond(HttpResponse{400, "text/plain", to_bytes(as_bytes("bad request\n"))});
-    }
     if (ec) {
+      if (std::optional<HttpResponse> answer = detail::http_error_response(ec)) {
+        return respond(std::move(*answer));
+      }
       return finish();
     }
     const auto& req = parser_->get();
@@ -265,16 +268,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       return accept_websocket();
     }
-    HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    for (const auto& field : req) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    request.body = std::move(parser_->get().body());
-    request.peer_address = peer_;
-    HttpResponse response = server_.handler().on_http(request);
-    respond(std::move(response));
+    const HttpRequest request = detail::to_http_request(*parser_, peer_);
+    respond(server_.handler().on_http(request));
   }
 
   void respond(HttpResponse r) {
@@ -285,7 +280,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     response_->set(http::field::connection, "close");
     response_->body() = std::move(r.body);
     response_->prepare_payload();
-    arm_deadline(limits_.close_timeout, Phase::kHttp);
+    // A large response (a blob download) gets the idle timeout to be sent;
+    // the lingering close after it gets close_timeout.
+    arm_deadline(limits_.idle_timeout, Phase::kHttp);
     http::async_write(ws_.next_layer(), *response_,
                       [self = shared_from_this()](error_code ec, size_t) {
                         self->fenced([&] { self->after_response(ec); });
@@ -306,6 +303,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         }
         error_code ignored;
         self->ws_.next_layer().next_layer().shutdown(tcp::socket::shutdown_send, ignored);
+        self->arm_deadline(self->limits_.close_timeout, Phase::kHttp);
         self->linger();
       });
     });
@@ -483,7 +481,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string peer_;
   websocket::stream<TlsStream> ws_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::vector_body<uint8_t>>> parser_;
+  std::optional<detail::RequestParser> parser_;
   std::optional<http::response<http::vector_body<uint8_t>>> response_;
   Bytes linger_buf_;
   asio::steady_timer deadline_;

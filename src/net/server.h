@@ -46,7 +46,9 @@ struct ServerLimits {
   size_t max_http_header_bytes = size_t{16} << 10;
   std::chrono::seconds first_message_timeout{10};  // WebSocket open -> first message
   std::chrono::seconds idle_timeout{60};           // no message and no pong
-  std::chrono::seconds handshake_timeout{10};      // TCP accept -> TLS + HTTP upgrade done
+  // TCP accept -> TLS + HTTP request header (+ WebSocket upgrade) done. An
+  // HTTP request body and an HTTP response each get idle_timeout.
+  std::chrono::seconds handshake_timeout{10};
   // How long a close (our close frame, or an HTTP response) may take before
   // the socket is dropped.
   std::chrono::milliseconds close_timeout{5000};
@@ -108,7 +110,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   uint16_t port() const;
-  void set_tick_period(std::chrono::milliseconds period);  // default 200 ms
+  // set_tick_period: default 200 ms; call before run() or on the io thread.
+  void set_tick_period(std::chrono::milliseconds period);
 
   // send queues one binary message. Io thread only; an unknown or closed id
   // is ignored; a queue over its limits closes the connection as a slow peer.
@@ -120,7 +123,8 @@ class Server {
   Result<Bytes> export_keying_material(ConnectionId id, std::string_view label, ByteView context,
                                        size_t length);
 
-  // run runs the io loop in the calling thread until stop().
+  // run runs the io loop in the calling thread until stop(). Destroy the
+  // Server only after run() has returned.
   void run();
   // stop makes run() return; thread-safe.
   void stop();
