@@ -56,7 +56,9 @@ Result<ServerAddress> parse_server_address(std::string_view text) {
       return Error(Err::kInvalidValue, "server: [IPv6]:PORT");
     }
     const std::string_view v6 = text.substr(1, close - 1);
-    if (v6.empty() || v6.size() > 45) {
+    // An IPv6 address always holds a ':'; without one the brackets would
+    // be dropped when the link is written again and the host read as a name.
+    if (v6.size() < 2 || v6.size() > 45 || v6.find(':') == std::string_view::npos) {
       return Error(Err::kInvalidValue, "server: IPv6 address");
     }
     for (const char c : v6) {

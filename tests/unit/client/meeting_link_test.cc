@@ -44,7 +44,8 @@ TEST(MeetingLink, ServerAddresses) {
   EXPECT_EQ(parse_server_address("meet.example.org:8443").value(),
             (ServerAddress{"meet.example.org", 8443}));
   EXPECT_EQ(parse_server_address("[fe80::1]:1").value(), (ServerAddress{"fe80::1", 1}));
-  for (const char* bad : {"", "h", ":1", "h:", "h:x", "h:99999", "h h:1", "[::1]1", "[]:1"}) {
+  for (const char* bad : {"", "h", ":1", "h:", "h:x", "h:99999", "h h:1", "[::1]1", "[]:1",
+                          "[.]:33", "[1.2.3.4]:1"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(parse_server_address(bad).has_value());
   }
