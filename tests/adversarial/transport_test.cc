@@ -161,8 +161,9 @@ TEST_F(Flood, FloodingClientIsClosedAndAnotherMeetingContinues) {
   }
   EXPECT_TRUE(flooder->wait_closed());
   EXPECT_EQ(flooder->close_code(), std::optional<uint16_t>(net::kCloseRateLimited));
-  // The flooder got at most one answer per accepted message.
-  EXPECT_LE(flooder->received(), 41u);
+  // Most of the 200 were never handled: only the burst (40) and what the
+  // rate refilled while they were being sent got an answer.
+  EXPECT_LT(flooder->received(), 120u);
   bystanders_still_served();
 }
 
