@@ -25,11 +25,18 @@ using tcp = asio::ip::tcp;
 // RawWs is a WebSocket peer on the library's TLS stream, for what WsClient
 // will not do: send a text frame, or never read at all.
 struct RawWs {
-  explicit RawWs(const net::ClientOptions& o)
+  // `receive_buffer` > 0 shrinks the socket's receive buffer, so that a
+  // peer that never reads fills up after little data.
+  explicit RawWs(const net::ClientOptions& o, int receive_buffer = 0)
       : ws(tcp::socket(ioc),
            *crypto::TlsEngine::new_client(
                *crypto::TlsClientConfig::create_pinned(*o.pinned_fingerprint), o.host)) {
-    ws.next_layer().next_layer().connect(tcp::endpoint(asio::ip::make_address(o.host), o.port));
+    auto& socket = ws.next_layer().next_layer();
+    socket.open(tcp::v4());
+    if (receive_buffer > 0) {
+      socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
+    }
+    socket.connect(tcp::endpoint(asio::ip::make_address(o.host), o.port));
     net::detail::error_code ec;
     ws.next_layer().async_handshake([&](net::detail::error_code e) { ec = e; });
     run();
@@ -184,7 +191,7 @@ TEST_F(SlowPeer, MemberThatNeverReadsIsClosedAndRemoved) {
   // The slow member: a raw WebSocket that sends and never reads.
   Peer keys("slow", nullptr);
   ASSERT_TRUE(keys.make_key_package("slow"));
-  RawWs slow(client_options());
+  RawWs slow(client_options(), 4096);
   protocol::Hello h;
   h.meeting_id = meeting_a_.id;
   h.display_name = "slow";
