@@ -7,6 +7,7 @@
 #include "crypto/mls/external_senders.h"
 #include "crypto/mls/group.h"
 #include "crypto/mls/mls_message.h"
+#include "crypto/mls/roles.h"
 #include "crypto/rand.h"
 #include "crypto/signature.h"
 
@@ -29,6 +30,39 @@ Result<uint64_t> random_u64() {
     v = (v << 8) | x;
   }
   return v;
+}
+
+// only_own_hand_changes says whether `after` differs from `before` at most
+// in the hand_raised bit of `own_key`'s entry: the one roles change a member
+// that is not a moderator may make (REQ-ROLES-006). The server's mirror
+// follows no other change from such a member, so that a client skipping the
+// policy cannot make the server treat it as a moderator.
+bool only_own_hand_changes(const mls::ConclaveRoles& before, const mls::ConclaveRoles& after,
+                           ByteView own_key) {
+  if (before.group_flags != after.group_flags) {
+    return false;
+  }
+  auto same = [&](const mls::RolesEntry* a, const mls::RolesEntry* b, ByteView key) {
+    const bool own =
+        key.size() == own_key.size() && std::equal(key.begin(), key.end(), own_key.begin());
+    const uint8_t mask = own ? static_cast<uint8_t>(~mls::kRightHandRaised) : uint8_t{0xff};
+    const uint8_t a_roles = a != nullptr ? a->roles : 0;
+    const uint8_t b_roles = b != nullptr ? b->roles : 0;
+    const uint8_t a_rights = a != nullptr ? a->rights : 0;
+    const uint8_t b_rights = b != nullptr ? b->rights : 0;
+    return a_roles == b_roles && (a_rights & mask) == (b_rights & mask);
+  };
+  for (const auto& e : before.entries) {
+    if (!same(&e, mls::lookup(after, e.signature_key), e.signature_key)) {
+      return false;
+    }
+  }
+  for (const auto& e : after.entries) {
+    if (!same(mls::lookup(before, e.signature_key), &e, e.signature_key)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 uint64_t now_seconds() {
@@ -322,6 +356,18 @@ bool MeetingRoom::check_commit(Session& s, uint64_t envelope_epoch, const Inspec
   if (in.commit->other_proposals) {
     error(out, s.id, Err::kPolicyViolation, "commit carries proposals this profile refuses");
     return false;
+  }
+  if (in.commit->extensions.has_value() && !mirror_->is_moderator(*s.leaf)) {
+    // implements: REQ-SIG-042
+    // The mirror must not follow a roles change the members' policy
+    // refuses: a participant may only raise or lower its own hand.
+    auto after = mls::roles_of(*in.commit->extensions);
+    const auto& own = mirror_->leaves()[*s.leaf];
+    if (!after || !own.has_value() ||
+        !only_own_hand_changes(mirror_->roles(), *after, own->signature_key)) {
+      error(out, s.id, Err::kPolicyViolation, "only a moderator changes roles");
+      return false;
+    }
   }
   return true;
 }
