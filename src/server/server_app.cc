@@ -10,6 +10,7 @@
 #include "core/json_object.h"
 #include "crypto/rand.h"
 #include "protocol/wire/signaling_wire.h"
+#include "server/invitation.h"
 
 namespace conclave::server {
 namespace {
@@ -410,8 +411,10 @@ net::HttpResponse SignalingApp::create_meeting(const net::HttpRequest& r) {
   JsonObject o;
   o.set("meeting_id", m->meeting_id);
   o.set("invite_token", to_hex(m->invite_token));
-  o.set("link", "conclave://" + public_address_ + "/" + m->meeting_id +
-                    "?invite=" + to_hex(m->invite_token));
+  const std::string link =
+      "conclave://" + public_address_ + "/" + m->meeting_id + "?invite=" + to_hex(m->invite_token);
+  o.set("link", link);
+  o.set("ics", ics_invitation(m->meeting_id, title ? *title : "", link, now));
   return json_response(200, o);
 }
 
@@ -448,8 +451,11 @@ net::HttpResponse SignalingApp::meeting_action(const net::HttpRequest& r,
       return http_error(500, "cannot rotate the invitation");
     }
     (void)store_.audit("invite_rotated", meeting_id, "", "", now);
+    const std::string link =
+        "conclave://" + public_address_ + "/" + meeting_id + "?invite=" + to_hex(*token);
     o.set("invite_token", to_hex(*token));
-    o.set("link", "conclave://" + public_address_ + "/" + meeting_id + "?invite=" + to_hex(*token));
+    o.set("link", link);
+    o.set("ics", ics_invitation(meeting_id, m->title, link, now));
   } else {
     return http_error(404, "unknown meeting action");
   }
