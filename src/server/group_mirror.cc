@@ -26,8 +26,7 @@ Result<GroupMirror> GroupMirror::create(const mls::CipherSuite& suite, Bytes gro
   m.leaves_.push_back(
       MirrorMember{host.leaf_node.signature_key, text_of(host.leaf_node.credential.identity)});
   CONCLAVE_TRY_ASSIGN(mls::Extension roles, mls::initial_roles(host.leaf_node.signature_key));
-  m.extensions_.push_back(roles);
-  CONCLAVE_TRY_ASSIGN(m.roles_, mls::roles_of(m.extensions_));
+  CONCLAVE_TRY_ASSIGN(m.roles_, mls::roles_of({roles}));
   return m;
 }
 
@@ -175,14 +174,11 @@ Result<std::vector<uint32_t>> GroupMirror::apply(const CommitView& commit) {
     }
   }
   mls::ConclaveRoles roles = roles_;
-  std::vector<mls::Extension> extensions = extensions_;
   if (commit.extensions.has_value()) {
     CONCLAVE_TRY_ASSIGN(roles, mls::roles_of(*commit.extensions));
-    extensions = *commit.extensions;
   }
   leaves_ = std::move(leaves);
   roles_ = std::move(roles);
-  extensions_ = std::move(extensions);
   epoch_ += 1;
   recorded_.clear();
   pending_removes_.clear();

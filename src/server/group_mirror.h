@@ -112,7 +112,6 @@ class GroupMirror {
   Bytes group_id_;
   uint64_t epoch_ = 0;
   std::vector<std::optional<MirrorMember>> leaves_;
-  std::vector<mls::Extension> extensions_;
   mls::ConclaveRoles roles_;
   std::vector<Recorded> recorded_;
   std::vector<Bytes> pending_removes_;

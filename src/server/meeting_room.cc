@@ -22,6 +22,12 @@ constexpr size_t kGroupIdLen = 16;
 
 bool waiting(State s) { return s == State::kWaiting || s == State::kWaitingAgain; }
 
+// name_of is how a session appears in the audit log: its account, or a
+// guest's display name.
+const std::string& name_of(const JoinIdentity& who) {
+  return who.account.empty() ? who.display_name : who.account;
+}
+
 Result<uint64_t> random_u64() {
   uint8_t b[8];
   CONCLAVE_TRY(crypto::random_bytes(MutableByteView(b, sizeof b)));
@@ -124,6 +130,15 @@ bool MeetingRoom::moderator(const Session& s) const {
   return mirror_.has_value() && s.leaf.has_value() && mirror_->is_moderator(*s.leaf);
 }
 
+MeetingRoom::Session* MeetingRoom::waiting_entry(uint64_t entry_id) {
+  for (auto& [id, s] : sessions_) {
+    if (waiting(s.state) && s.entry_id == entry_id) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
 MeetingRoom::Session* MeetingRoom::by_leaf(uint32_t leaf) {
   for (auto& [id, s] : sessions_) {
     if (s.leaf == leaf) {
@@ -192,7 +207,7 @@ void MeetingRoom::join(ConnectionId id, JoinIdentity who, Clock::time_point, Out
   info.external_sender = external_sender_;
   info.blob_token = s.who.blob_token;
   info.meeting_title = settings_.title;
-  out.audit.push_back({"auth_ok", s.who.account.empty() ? s.who.display_name : s.who.account,
+  out.audit.push_back({"auth_ok", name_of(s.who),
                        s.who.host ? "host" : (s.who.account.empty() ? "guest" : "account")});
   sessions_.emplace(id, std::move(s));
   send(out, id, std::move(info));
@@ -211,13 +226,13 @@ void MeetingRoom::receive(ConnectionId id, const protocol::SignalingMessage& m,
         if constexpr (std::is_same_v<T, protocol::SubmitKeyPackage>) {
           on_submit(s, msg, now, out);
         } else if constexpr (std::is_same_v<T, protocol::MlsMessage>) {
-          on_mls(s, msg, now, out);
+          on_mls(s, msg, out);
         } else if constexpr (std::is_same_v<T, protocol::Admit>) {
-          on_admit(s, msg, now, out);
+          on_admit(s, msg, out);
         } else if constexpr (std::is_same_v<T, protocol::Deny>) {
           on_deny(s, msg, out);
         } else if constexpr (std::is_same_v<T, protocol::Exclude>) {
-          on_exclude(s, msg, now, out);
+          on_exclude(s, msg, out);
         } else if constexpr (std::is_same_v<T, protocol::Leave>) {
           out.closes.push_back({id, kCloseNormal, "left"});
           disconnect(id, now, out);
@@ -386,12 +401,6 @@ std::optional<std::vector<uint32_t>> MeetingRoom::win(const Inspected& in, ByteV
       send(out, m->id, protocol::Relay{epoch, Bytes(wire.begin(), wire.end())});
     }
   }
-  // Leaves the commit removed lose their member session: departed ones are
-  // gone already, an excluded one is closed by the caller.
-  for (uint32_t leaf : in.commit->removes) {
-    departed_leaves_.erase(std::remove(departed_leaves_.begin(), departed_leaves_.end(), leaf),
-                           departed_leaves_.end());
-  }
   // The winning commit included every pending Remove (check_commit).
   duty_event(protocol::commit_duty::Event::kCommitWon, Clock::time_point{}, out);
   out.audit.push_back({"epoch_change", "", "epoch " + std::to_string(epoch + 1)});
@@ -412,8 +421,7 @@ std::optional<std::vector<uint32_t>> MeetingRoom::win(const Inspected& in, ByteV
 }
 
 // implements: REQ-SIG-043
-void MeetingRoom::on_mls(Session& s, const protocol::MlsMessage& m, Clock::time_point now,
-                         Outbox& out) {
+void MeetingRoom::on_mls(Session& s, const protocol::MlsMessage& m, Outbox& out) {
   if (!s.leaf.has_value() || !mirror_.has_value()) {
     error(out, s.id, Err::kUnexpectedMessage, "not a member");
     return;
@@ -477,25 +485,18 @@ void MeetingRoom::on_mls(Session& s, const protocol::MlsMessage& m, Clock::time_
       if (!win(*in, m.message, std::nullopt, out)) {
         error(out, s.id, Err::kProtocol, "commit does not apply to the group");
       }
-      (void)now;
       return;
     }
   }
 }
 
 // implements: REQ-SIG-044
-void MeetingRoom::on_admit(Session& s, const protocol::Admit& m, Clock::time_point now,
-                           Outbox& out) {
+void MeetingRoom::on_admit(Session& s, const protocol::Admit& m, Outbox& out) {
   if (!moderator(s)) {
     error(out, s.id, Err::kPolicyViolation, "only a moderator admits");
     return;
   }
-  Session* joiner = nullptr;
-  for (auto& [id, other] : sessions_) {
-    if (waiting(other.state) && other.entry_id == m.entry_id) {
-      joiner = &other;
-    }
-  }
+  Session* joiner = waiting_entry(m.entry_id);
   if (joiner == nullptr) {
     error(out, s.id, Err::kUnexpectedMessage, "no such waiting entry");
     return;
@@ -545,11 +546,8 @@ void MeetingRoom::on_admit(Session& s, const protocol::Admit& m, Clock::time_poi
   send(out, joiner->id, protocol::Admitted{joined_epoch, m.welcome});
   // The Admitted message is queued on the joiner's connection now.
   move(*joiner, Event::kWelcomeDelivered, Guard::kNone);
-  out.audit.push_back({"admitted",
-                       joiner->who.account.empty() ? joiner->who.display_name : joiner->who.account,
-                       "by leaf " + std::to_string(*s.leaf)});
+  out.audit.push_back({"admitted", name_of(joiner->who), "by leaf " + std::to_string(*s.leaf)});
   notify_moderators(out);
-  (void)now;
 }
 
 // implements: REQ-SIG-045
@@ -558,18 +556,12 @@ void MeetingRoom::on_deny(Session& s, const protocol::Deny& m, Outbox& out) {
     error(out, s.id, Err::kPolicyViolation, "only a moderator denies");
     return;
   }
-  Session* joiner = nullptr;
-  for (auto& [id, other] : sessions_) {
-    if (waiting(other.state) && other.entry_id == m.entry_id) {
-      joiner = &other;
-    }
-  }
+  Session* joiner = waiting_entry(m.entry_id);
   if (joiner == nullptr) {
     error(out, s.id, Err::kUnexpectedMessage, "no such waiting entry");
     return;
   }
-  const std::string who =
-      joiner->who.account.empty() ? joiner->who.display_name : joiner->who.account;
+  const std::string who = name_of(joiner->who);
   const bool second = joiner->state == State::kWaitingAgain;
   move(*joiner, Event::kDeny, Guard::kDecisionOk);
   if (second) {
@@ -589,8 +581,7 @@ void MeetingRoom::on_deny(Session& s, const protocol::Deny& m, Outbox& out) {
 }
 
 // implements: REQ-SIG-045
-void MeetingRoom::on_exclude(Session& s, const protocol::Exclude& m, Clock::time_point now,
-                             Outbox& out) {
+void MeetingRoom::on_exclude(Session& s, const protocol::Exclude& m, Outbox& out) {
   if (!moderator(s)) {
     error(out, s.id, Err::kPolicyViolation, "only a moderator excludes");
     return;
@@ -621,14 +612,10 @@ void MeetingRoom::on_exclude(Session& s, const protocol::Exclude& m, Clock::time
     return;
   }
   if (excluded != nullptr) {
-    out.audit.push_back(
-        {"excluded",
-         excluded->who.account.empty() ? excluded->who.display_name : excluded->who.account,
-         "by leaf " + std::to_string(*s.leaf)});
+    out.audit.push_back({"excluded", name_of(excluded->who), "by leaf " + std::to_string(*s.leaf)});
     out.closes.push_back({excluded->id, kCloseExcluded, "excluded"});
     sessions_.erase(excluded->id);
   }
-  (void)now;
 }
 
 void MeetingRoom::disconnect(ConnectionId id, Clock::time_point now, Outbox& out) {
@@ -642,8 +629,7 @@ void MeetingRoom::disconnect(ConnectionId id, Clock::time_point now, Outbox& out
   if (s.leaf.has_value()) {
     depart(s, "left", now, out);
   } else {
-    out.audit.push_back({"left", s.who.account.empty() ? s.who.display_name : s.who.account,
-                         was_waiting ? "while waiting" : "before waiting"});
+    out.audit.push_back({"left", name_of(s.who), was_waiting ? "while waiting" : "before waiting"});
   }
   sessions_.erase(id);
   if (was_waiting) {
@@ -654,7 +640,7 @@ void MeetingRoom::disconnect(ConnectionId id, Clock::time_point now, Outbox& out
 // implements: REQ-SIG-046
 void MeetingRoom::depart(Session& s, const char* why, Clock::time_point now, Outbox& out) {
   const uint32_t leaf = *s.leaf;
-  out.audit.push_back({"left", s.who.account.empty() ? s.who.display_name : s.who.account, why});
+  out.audit.push_back({"left", name_of(s.who), why});
   s.leaf.reset();
   if (!mirror_.has_value() || !mirror_->occupied(leaf)) {
     return;
@@ -663,7 +649,6 @@ void MeetingRoom::depart(Session& s, const char* why, Clock::time_point now, Out
   if (!proposal) {
     return;
   }
-  departed_leaves_.push_back(leaf);
   for (Session* m : members()) {
     send(out, m->id, protocol::Relay{mirror_->epoch(), *proposal});
   }

@@ -135,10 +135,10 @@ class MeetingRoom {
 
   void on_submit(Session& s, const protocol::SubmitKeyPackage& m, Clock::time_point now,
                  Outbox& out);
-  void on_mls(Session& s, const protocol::MlsMessage& m, Clock::time_point now, Outbox& out);
-  void on_admit(Session& s, const protocol::Admit& m, Clock::time_point now, Outbox& out);
+  void on_mls(Session& s, const protocol::MlsMessage& m, Outbox& out);
+  void on_admit(Session& s, const protocol::Admit& m, Outbox& out);
   void on_deny(Session& s, const protocol::Deny& m, Outbox& out);
-  void on_exclude(Session& s, const protocol::Exclude& m, Clock::time_point now, Outbox& out);
+  void on_exclude(Session& s, const protocol::Exclude& m, Outbox& out);
 
   // check_commit runs the ordering rules shared by every commit: the
   // sender's own leaf, the current epoch, the pending Removes included.
@@ -155,6 +155,7 @@ class MeetingRoom {
   void notify_moderators(Outbox& out) const;
   bool moderator(const Session& s) const;
   Session* by_leaf(uint32_t leaf);
+  Session* waiting_entry(uint64_t entry_id);
   std::vector<Session*> members();
 
   RoomSettings settings_;
@@ -167,7 +168,6 @@ class MeetingRoom {
   std::set<uint64_t> used_entry_ids_;
   protocol::commit_duty::State duty_state_ = protocol::commit_duty::State::kIdle;
   std::optional<Duty> duty_;
-  std::vector<uint32_t> departed_leaves_;  // leaves whose Remove is pending
 };
 
 }  // namespace conclave::server

@@ -77,6 +77,24 @@ std::optional<Bytes> bearer(const net::HttpRequest& r) {
   return std::move(token).value();
 }
 
+std::string_view body_text(const net::HttpRequest& r) {
+  return std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size());
+}
+
+// account_of returns the account `id` names (the store looks accounts up by
+// name; a server has few enough that a scan is fine).
+std::optional<store::Store::User> account_of(store::Store& store, int64_t id) {
+  auto users = store.list_users();
+  if (users) {
+    for (const auto& u : *users) {
+      if (u.id == id) {
+        return u;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 bool valid_blob_id(std::string_view id) {
   return id.size() == 2 * kBlobIdLen && std::all_of(id.begin(), id.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -177,13 +195,8 @@ void SignalingApp::hello(net::ConnectionId id, Connection& c, const protocol::He
         refused = "bad login token";
       } else {
         user = *u;
-        auto users = store_.list_users();
-        if (users) {
-          for (const auto& acct : *users) {
-            if (acct.id == *u) {
-              who.account = acct.username;
-            }
-          }
+        if (auto acct = account_of(store_, *u)) {
+          who.account = acct->username;
         }
       }
     }
@@ -350,8 +363,7 @@ std::optional<int64_t> SignalingApp::bearer_user(const net::HttpRequest& r) {
 }
 
 net::HttpResponse SignalingApp::login(const net::HttpRequest& r) {
-  auto body = parse_json_object(
-      std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
+  auto body = parse_json_object(body_text(r));
   if (!body || body->get_string("username") == nullptr || body->get_string("password") == nullptr) {
     return http_error(400, "expected {\"username\", \"password\", \"totp\"?}");
   }
@@ -384,8 +396,7 @@ net::HttpResponse SignalingApp::create_meeting(const net::HttpRequest& r) {
   if (!user) {
     return http_error(401, "a login token is required");
   }
-  auto body = parse_json_object(
-      std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
+  auto body = parse_json_object(body_text(r));
   if (!body) {
     return http_error(400, "expected {\"title\", \"profile\"?, \"pin\"?}");
   }
@@ -603,12 +614,8 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
   std::optional<store::Store::User> admin;
   if (token) {
     if (auto id = store_.resolve_login_token(*token, now)) {
-      if (auto users = store_.list_users()) {
-        for (const auto& u : *users) {
-          if (u.id == *id && u.admin) {
-            admin = u;
-          }
-        }
+      if (auto u = account_of(store_, *id); u && u->admin) {
+        admin = u;
       }
     }
   }
@@ -667,8 +674,7 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
     }
   }
   if (r.method == "POST" && t == "/admin/v1/users") {
-    auto body = parse_json_object(
-        std::string_view(reinterpret_cast<const char*>(r.body.data()), r.body.size()));
+    auto body = parse_json_object(body_text(r));
     if (!body || !body->get_string("username") || !body->get_string("password")) {
       return http_error(400, "expected {\"username\", \"password\", \"admin\"?}");
     }
