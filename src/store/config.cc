@@ -54,7 +54,7 @@ T narrow(int64_t v) {
 
 constexpr int64_t kOneTiB = int64_t{1} << 40;
 
-const std::array<KeySpec, 17> kKeys{{
+const std::array<KeySpec, 18> kKeys{{
     {"server", "listen_address", Kind::kString, 1, 253,
      [](ServerConfig& c, const Value& v) { c.listen_address = v.text; }},
     {"server", "port", Kind::kInteger, 1, 65535,
@@ -69,6 +69,8 @@ const std::array<KeySpec, 17> kKeys{{
      [](ServerConfig& c, const Value& v) { c.cert_file = v.text; }},
     {"tls", "key_file", Kind::kString, 1, 4096,
      [](ServerConfig& c, const Value& v) { c.key_file = v.text; }},
+    {"tls", "org_ca_file", Kind::kString, 1, 4096,
+     [](ServerConfig& c, const Value& v) { c.org_ca_file = v.text; }},
     {"limits", "messages_per_second", Kind::kInteger, 1, 100000,
      [](ServerConfig& c, const Value& v) {
        c.limits.messages_per_second = narrow<uint32_t>(v.integer);

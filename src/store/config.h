@@ -51,6 +51,7 @@ struct ServerConfig {
   uint16_t admin_port = 8444;                // [admin] port
   std::string cert_file;                     // [tls] cert_file; empty: self-signed in data_dir
   std::string key_file;                      // [tls] key_file; set together with cert_file
+  std::string org_ca_file;  // [tls] org_ca_file; empty: generated in data_dir/ca
   LimitsConfig limits;                       // [limits]
   RetentionConfig retention;                 // [retention]
   bool operator==(const ServerConfig&) const = default;

@@ -89,6 +89,22 @@ INSERT INTO profiles VALUES('restricted', 1, 0, 1, 2, 0, 0, 1);
 INSERT INTO profiles VALUES('secret', 1, 1, 1, 2, 0, 0, 1);
 )sql";
 
+// Version 2: device certificates of the secret profile. The certificate
+// itself lives on the device; the store keeps what the server checks at
+// Hello (spec/06 "Device certificates"): which account a fingerprint belongs
+// to, until when, and whether it was revoked.
+// implements: REQ-STORE-011
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE devices(
+  fingerprint BLOB PRIMARY KEY,
+  serial TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  issued INTEGER NOT NULL,
+  not_after INTEGER NOT NULL,
+  revoked INTEGER);
+CREATE INDEX devices_user ON devices(user_id);
+)sql";
+
 void set_message(std::string* out_message, const std::string& text) {
   if (out_message != nullptr) {
     *out_message = text;
@@ -121,7 +137,7 @@ Result<void> migrate(Db& db, std::string* out_message) {
   if (version == kSchemaVersion) {
     return tx.commit();
   }
-  // Version 0: a new, empty file. Later versions add a step each here.
+  // Version 0: a new, empty file. Each later version adds one step below.
   if (version == 0) {
     if (!db.exec(kSchemaV1)) {
       set_message(out_message, db.last_error());
@@ -135,7 +151,11 @@ Result<void> migrate(Db& db, std::string* out_message) {
                         db.prepare("INSERT INTO meta(key, value) VALUES('pseudonym_salt', ?1)"));
     CONCLAVE_TRY(ins.bind(1, ByteView(salt)).run());
   }
-  CONCLAVE_TRY(db.exec("PRAGMA user_version = 1"));
+  if (version <= 1 && !db.exec(kSchemaV2)) {
+    set_message(out_message, db.last_error());
+    return Error(Err::kStorage, "cannot migrate the schema to version 2");
+  }
+  CONCLAVE_TRY(db.exec("PRAGMA user_version = 2"));
   return tx.commit();
 }
 

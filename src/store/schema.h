@@ -12,7 +12,7 @@
 
 namespace conclave::store {
 
-inline constexpr int64_t kSchemaVersion = 1;
+inline constexpr int64_t kSchemaVersion = 2;
 
 // configure sets the connection pragmas: WAL, foreign keys, secure delete
 // (erased rows are overwritten, not left in free pages) and a busy timeout.

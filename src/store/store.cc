@@ -22,13 +22,13 @@ constexpr size_t kMaxPinLen = 64;
 // SQLite integers are signed 64-bit; times and counts beyond that are refused.
 constexpr uint64_t kMaxStoredInt = static_cast<uint64_t>(INT64_MAX);
 
-constexpr std::array<std::string_view, 22> kAuditEvents{
+constexpr std::array<std::string_view, 24> kAuditEvents{
     "auth_ok",         "auth_failed",     "waiting",          "admitted",
     "denied",          "blocked",         "excluded",         "left",
     "role_change",     "epoch_change",    "meeting_start",    "meeting_end",
     "meeting_created", "meeting_locked",  "meeting_unlocked", "invite_rotated",
     "user_created",    "user_erased",     "totp_enabled",     "profile_changed",
-    "audit_purged",    "settings_changed"};
+    "audit_purged",    "settings_changed", "device_issued",    "device_revoked"};
 
 int64_t to_db(uint64_t v) { return static_cast<int64_t>(std::min(v, kMaxStoredInt)); }
 uint64_t from_db(int64_t v) { return v < 0 ? 0 : static_cast<uint64_t>(v); }
@@ -300,6 +300,17 @@ Result<std::string> Store::export_user(std::string_view username) {
            ",\"created\":" + std::to_string(meetings.i64(5)) +
            ",\"has_pin\":" + (meetings.i64(6) != 0 ? "true" : "false") + "}";
   }
+  out += "],\"devices\":[";
+  CONCLAVE_TRY_ASSIGN(const std::vector<Device> devices, list_devices(username));
+  first = true;
+  for (const Device& d : devices) {
+    out += first ? "" : ",";
+    first = false;
+    out += "{\"serial\":" + json_string(d.serial_hex) + ",\"issued\":" +
+           std::to_string(d.issued) + ",\"not_after\":" + std::to_string(d.not_after) +
+           ",\"revoked\":" + (d.revoked ? std::to_string(*d.revoked) : std::string("null")) +
+           "}";
+  }
   out += "],\"audit\":[";
   CONCLAVE_TRY_ASSIGN(const std::string alias, pseudonym(username));
   CONCLAVE_TRY_ASSIGN(Stmt entries,
@@ -474,6 +485,95 @@ Result<bool> Store::is_blocked(std::string_view meeting_id, ByteView identity_ke
   CONCLAVE_TRY_ASSIGN(
       Stmt q, db_.prepare("SELECT 1 FROM blocks WHERE meeting_id = ?1 AND identity_key = ?2"));
   return q.bind(1, meeting_id).bind(2, identity_key).step();
+}
+
+// ---- Device certificates
+
+namespace {
+
+constexpr const char* kDeviceColumns =
+    "SELECT d.fingerprint, d.serial, u.username, d.issued, d.not_after, d.revoked "
+    "FROM devices d JOIN users u ON u.id = d.user_id ";
+
+Store::Device device_from(const Stmt& q) {
+  Store::Device d;
+  d.fingerprint = q.blob(0);
+  d.serial_hex = q.text(1);
+  d.username = q.text(2);
+  d.issued = from_db(q.i64(3));
+  d.not_after = from_db(q.i64(4));
+  if (!q.is_null(5)) {
+    d.revoked = from_db(q.i64(5));
+  }
+  return d;
+}
+
+}  // namespace
+
+// implements: REQ-STORE-011
+Result<void> Store::add_device(std::string_view username, const Device& device) {
+  CONCLAVE_REQUIRE(device.fingerprint.size() == 32 && !device.serial_hex.empty() &&
+                       device.serial_hex.size() <= 64,
+                   Err::kInvalidArgument);
+  CONCLAVE_TRY_ASSIGN(const User u, user(username));
+  const std::string serial = lower(device.serial_hex);
+  CONCLAVE_TRY_ASSIGN(Stmt dup, db_.prepare("SELECT 1 FROM devices WHERE fingerprint = ?1 OR "
+                                            "serial = ?2"));
+  CONCLAVE_TRY_ASSIGN(const bool taken,
+                      dup.bind(1, ByteView(device.fingerprint)).bind(2, serial).step());
+  if (taken) {
+    return Error(Err::kAlreadyExists, "device certificate already recorded");
+  }
+  CONCLAVE_TRY_ASSIGN(Stmt ins, db_.prepare("INSERT INTO devices(fingerprint, serial, user_id, "
+                                            "issued, not_after) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  return ins.bind(1, ByteView(device.fingerprint))
+      .bind(2, serial)
+      .bind(3, u.id)
+      .bind(4, to_db(device.issued))
+      .bind(5, to_db(device.not_after))
+      .run();
+}
+
+Result<Store::Device> Store::device(ByteView fingerprint) {
+  CONCLAVE_TRY_ASSIGN(Stmt q,
+                      db_.prepare(std::string(kDeviceColumns) + "WHERE d.fingerprint = ?1"));
+  CONCLAVE_TRY_ASSIGN(const bool row, q.bind(1, fingerprint).step());
+  if (!row) {
+    return Error(Err::kNotFound, "no such device certificate");
+  }
+  return device_from(q);
+}
+
+Result<std::vector<Store::Device>> Store::list_devices(std::optional<std::string_view> username) {
+  CONCLAVE_TRY_ASSIGN(
+      Stmt q, db_.prepare(std::string(kDeviceColumns) +
+                          "WHERE ?1 IS NULL OR u.username = ?1 ORDER BY d.issued, d.serial"));
+  if (username.has_value()) {
+    q.bind(1, *username);
+  }
+  std::vector<Device> out;
+  for (;;) {
+    CONCLAVE_TRY_ASSIGN(const bool row, q.step());
+    if (!row) {
+      break;
+    }
+    out.push_back(device_from(q));
+  }
+  return out;
+}
+
+// implements: REQ-STORE-011
+Result<Store::Device> Store::revoke_device(std::string_view serial_hex, uint64_t now) {
+  const std::string serial = lower(std::string(serial_hex));
+  CONCLAVE_TRY_ASSIGN(Stmt upd, db_.prepare("UPDATE devices SET revoked = ?2 "
+                                            "WHERE serial = ?1 AND revoked IS NULL"));
+  CONCLAVE_TRY(upd.bind(1, serial).bind(2, to_db(now)).run());
+  CONCLAVE_TRY_ASSIGN(Stmt q, db_.prepare(std::string(kDeviceColumns) + "WHERE d.serial = ?1"));
+  CONCLAVE_TRY_ASSIGN(const bool row, q.bind(1, serial).step());
+  if (!row) {
+    return Error(Err::kNotFound, "no such device certificate");
+  }
+  return device_from(q);
 }
 
 // ---- Profiles

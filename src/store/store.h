@@ -155,6 +155,29 @@ class Store {
   [[nodiscard]] Result<void> add_block(std::string_view meeting_id, ByteView identity_key);
   [[nodiscard]] Result<bool> is_blocked(std::string_view meeting_id, ByteView identity_key);
 
+  // ---- Device certificates (the secret profile, spec/06 "Device certificates")
+
+  struct Device {
+    Bytes fingerprint;  // SHA-256 of the certificate's DER
+    std::string serial_hex;
+    std::string username;
+    uint64_t issued = 0;
+    uint64_t not_after = 0;
+    std::optional<uint64_t> revoked;  // when, if revoked
+  };
+  // add_device records a certificate the organisation CA issued to an
+  // existing account. kNotFound for an unknown user, kAlreadyExists for a
+  // fingerprint or serial already recorded.
+  [[nodiscard]] Result<void> add_device(std::string_view username, const Device& device);
+  // device returns the record of a fingerprint (kNotFound if none).
+  [[nodiscard]] Result<Device> device(ByteView fingerprint);
+  // list_devices lists every device, or one account's, oldest first.
+  [[nodiscard]] Result<std::vector<Device>> list_devices(
+      std::optional<std::string_view> username = std::nullopt);
+  // revoke_device revokes by serial (hex, either case); kNotFound if none.
+  // Revocation is permanent; revoking twice keeps the first time.
+  [[nodiscard]] Result<Device> revoke_device(std::string_view serial_hex, uint64_t now);
+
   // ---- Security profiles: open, restricted and secret are built in.
 
   struct Profile {

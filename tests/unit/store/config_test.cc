@@ -23,6 +23,7 @@ port = 9444
 [tls]
 cert_file = "/etc/conclave/cert.pem"
 key_file = "/etc/conclave/key.pem"
+org_ca_file = "/etc/conclave/org-ca.pem"
 
 [limits]
 messages_per_second = 20
@@ -60,6 +61,7 @@ TEST(Config, parses_every_key) {
   EXPECT_EQ(c->admin_port, 9444);
   EXPECT_EQ(c->cert_file, "/etc/conclave/cert.pem");
   EXPECT_EQ(c->key_file, "/etc/conclave/key.pem");
+  EXPECT_EQ(c->org_ca_file, "/etc/conclave/org-ca.pem");
   EXPECT_EQ(c->limits.messages_per_second, 20u);
   EXPECT_EQ(c->limits.burst, 40u);
   EXPECT_EQ(c->limits.max_connections_per_address, 8u);

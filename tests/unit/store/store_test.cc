@@ -467,6 +467,85 @@ TEST_F(StoreTest, erase_user_removes_the_account_and_keeps_the_chain) {
   EXPECT_EQ(slurp(path_).find("Alice's title"), std::string::npos);
 }
 
+// ---- device certificates
+
+Store::Device device_with(uint8_t fp_byte, const char* serial, uint64_t not_after) {
+  Store::Device d;
+  d.fingerprint = Bytes(32, fp_byte);
+  d.serial_hex = serial;
+  d.issued = kNow;
+  d.not_after = not_after;
+  return d;
+}
+
+// verifies: REQ-STORE-011
+TEST_F(StoreTest, devices_are_recorded_per_account_and_revocation_is_permanent) {
+  make_user("alice");
+  make_user("bob");
+  ASSERT_TRUE(store().add_device("alice", device_with(1, "0A1B", kNow + 100)).has_value());
+  ASSERT_TRUE(store().add_device("bob", device_with(2, "0c2d", kNow + 100)).has_value());
+  EXPECT_EQ(error_of(store().add_device("alice", device_with(1, "ffff", kNow))),
+            Err::kAlreadyExists);
+  EXPECT_EQ(error_of(store().add_device("alice", device_with(3, "0a1b", kNow))),
+            Err::kAlreadyExists);
+  EXPECT_EQ(error_of(store().add_device("carol", device_with(4, "0e", kNow))), Err::kNotFound);
+  EXPECT_EQ(error_of(store().add_device("alice", device_with(5, "", kNow))),
+            Err::kInvalidArgument);
+
+  auto d = store().device(Bytes(32, 1));
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->username, "alice");
+  EXPECT_EQ(d->serial_hex, "0a1b");
+  EXPECT_EQ(d->not_after, kNow + 100);
+  EXPECT_FALSE(d->revoked.has_value());
+  EXPECT_EQ(error_of(store().device(Bytes(32, 9))), Err::kNotFound);
+
+  auto alices = store().list_devices("alice");
+  ASSERT_TRUE(alices.has_value());
+  ASSERT_EQ(alices->size(), 1u);
+  auto all = store().list_devices();
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->size(), 2u);
+
+  auto revoked = store().revoke_device("0A1B", kNow + 5);
+  ASSERT_TRUE(revoked.has_value());
+  EXPECT_EQ(revoked->revoked, std::optional<uint64_t>(kNow + 5));
+  // A second revocation keeps the first time; an unknown serial is named.
+  auto again = store().revoke_device("0a1b", kNow + 50);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->revoked, std::optional<uint64_t>(kNow + 5));
+  EXPECT_EQ(error_of(store().revoke_device("abcdef", kNow)), Err::kNotFound);
+  EXPECT_TRUE(store().device(Bytes(32, 1))->revoked.has_value());
+
+  // The GDPR export lists the account's devices; erasure deletes them.
+  auto exported = store().export_user("alice");
+  ASSERT_TRUE(exported.has_value());
+  EXPECT_NE(exported->find("\"devices\":[{\"serial\":\"0a1b\""), std::string::npos) << *exported;
+  ASSERT_TRUE(store().erase_user("alice", kNow + 60).has_value());
+  EXPECT_EQ(error_of(store().device(Bytes(32, 1))), Err::kNotFound);
+  EXPECT_TRUE(store().device(Bytes(32, 2)).has_value());
+}
+
+// verifies: REQ-STORE-011
+TEST(StoreOpen, migrates_a_version_1_database_to_version_2) {
+  TempDir dir;
+  const std::string path = dir.file("db");
+  {
+    auto s = Store::open(path, fast_options());
+    ASSERT_TRUE(s.has_value());
+    ASSERT_TRUE(s->create_user("alice", "pw", false).has_value());
+  }
+  // Make the file what a version-1 build left behind.
+  ASSERT_EQ(raw_exec(path, "DROP TABLE devices; PRAGMA user_version = 1"), SQLITE_OK);
+  auto s = Store::open(path, fast_options());
+  ASSERT_TRUE(s.has_value());
+  EXPECT_TRUE(s->user("alice").has_value());
+  Store::Device d;
+  d.fingerprint = Bytes(32, 7);
+  d.serial_hex = "01";
+  EXPECT_TRUE(s->add_device("alice", d).has_value());
+}
+
 // ---- retention
 
 // verifies: REQ-STORE-008
