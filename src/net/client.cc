@@ -43,12 +43,27 @@ Result<std::shared_ptr<const crypto::TlsClientConfig>> tls_config(const ClientOp
     detail::set_last_error_text("give exactly one of a pinned fingerprint and a CA certificate");
     return Error(Err::kInvalidArgument, "exactly one of pinned_fingerprint and ca_pem");
   }
-  auto config = o.pinned_fingerprint ? crypto::TlsClientConfig::create_pinned(*o.pinned_fingerprint)
-                                     : crypto::TlsClientConfig::create_with_ca(*o.ca_pem);
+  if (o.client_cert_pem.has_value() != (o.client_key_pem != nullptr)) {
+    detail::set_last_error_text("give both a client certificate and its key, or neither");
+    return Error(Err::kInvalidArgument, "client_cert_pem and client_key_pem go together");
+  }
+  std::optional<crypto::ClientCertificate> device;
+  if (o.client_cert_pem) {
+    device = crypto::ClientCertificate{*o.client_cert_pem, o.client_key_pem->clone()};
+  }
+  auto config =
+      o.pinned_fingerprint
+          ? crypto::TlsClientConfig::create_pinned(*o.pinned_fingerprint, std::move(device))
+          : crypto::TlsClientConfig::create_with_ca(*o.ca_pem, std::move(device));
   if (!config) {
-    detail::set_last_error_text(o.pinned_fingerprint
-                                    ? "the pinned fingerprint is not a SHA-256 digest"
-                                    : "the CA certificate is not a usable PEM certificate");
+    if (o.client_cert_pem && (config.error().code == Err::kInvalidPrivateKey ||
+                              config.error().code == Err::kInvalidArgument)) {
+      detail::set_last_error_text("the client certificate and key are not usable together");
+    } else {
+      detail::set_last_error_text(o.pinned_fingerprint
+                                      ? "the pinned fingerprint is not a SHA-256 digest"
+                                      : "the CA certificate is not a usable PEM certificate");
+    }
   }
   return config;
 }
@@ -398,6 +413,14 @@ Result<std::unique_ptr<WsClient>> WsClient::connect(const ClientOptions& options
       detail::set_last_error_text("WebSocket upgrade at " + where + ": timed out");
       return Error(Err::kTimeout, "WebSocket upgrade timed out");
     }
+    if (const auto& tls = impl->ws.next_layer().last_error();
+        tls.has_value() && tls->code == Err::kAuthFailed) {
+      // A TLS failure after the handshake, such as the server refusing our
+      // client certificate (TLS 1.3 tells the client only now).
+      detail::set_last_error_text("WebSocket upgrade at " + where + ": " +
+                                  impl->ws.next_layer().engine().failure_text());
+      return *tls;
+    }
     detail::set_last_error_text("WebSocket upgrade at " + where + " refused: " +
                                 (response.result_int() != 0
                                      ? "HTTP " + std::to_string(response.result_int())
@@ -473,6 +496,11 @@ Result<HttpResult> https_request(const ClientOptions& options, std::string_view 
     return Error(Err::kTimeout, "HTTPS request timed out");
   }
   if (result) {
+    if (const auto& tls = stream.last_error(); tls.has_value() && tls->code == Err::kAuthFailed) {
+      detail::set_last_error_text("HTTPS request to " + where + ": " +
+                                  stream.engine().failure_text());
+      return *tls;
+    }
     detail::set_last_error_text("HTTPS request to " + where + ": " + result.message());
     return Error(Err::kNetwork, "HTTPS request failed");
   }

@@ -16,6 +16,7 @@
 
 #include "core/bytes.h"
 #include "core/result.h"
+#include "core/secret_bytes.h"
 #include "net/last_error.h"
 #include "protocol/wire/signaling_limits.h"
 
@@ -23,11 +24,18 @@ namespace conclave::net {
 
 // ClientOptions: exactly one of pinned_fingerprint (SHA-256 of the server
 // certificate's DER, see crypto/tls/certificate.h) and ca_pem must be set.
+// client_cert_pem and client_key_pem are both set or both unset.
 struct ClientOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   std::optional<Bytes> pinned_fingerprint;
   std::optional<std::string> ca_pem;
+  // The device certificate (PEM) and its private key (PEM) presented when
+  // the server asks for a client certificate (the secret profile). The key
+  // is shared, not copied, so ClientOptions stays copyable; it is wiped when
+  // the last copy goes.
+  std::optional<std::string> client_cert_pem;
+  std::shared_ptr<const SecretBytes> client_key_pem;
   std::chrono::seconds connect_timeout{10};  // TCP connect + TLS + WebSocket upgrade
   size_t max_message_bytes = protocol::kMaxSignalingMessageLen;
   // https_request only: the exchange after connecting, and the largest body.
@@ -43,8 +51,9 @@ class WsClient {
  public:
   // connect opens the session. Errors: kAuthFailed (server certificate does
   // not match: last_error_text() names the expected and the seen
-  // fingerprint or the CA verification result), kTimeout, kNetwork (refused,
-  // TLS failure, upgrade refused), kInvalidArgument (options).
+  // fingerprint or the CA verification result; or the server refused our
+  // client certificate), kTimeout, kNetwork (refused, TLS failure, upgrade
+  // refused), kInvalidArgument (options).
   static Result<std::unique_ptr<WsClient>> connect(const ClientOptions& options,
                                                    std::string_view path = "/v1/signal");
   ~WsClient();

@@ -76,6 +76,7 @@ class Server::Impl {
   void close(ConnectionId id, uint16_t code, std::string_view reason);
   Result<Bytes> export_keying_material(ConnectionId id, std::string_view label, ByteView context,
                                        size_t length);
+  std::optional<Bytes> peer_certificate(ConnectionId id) const;
   void run();
   void stop() { ioc_.stop(); }
   void post(std::function<void()> fn);
@@ -161,6 +162,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void close(uint16_t code, std::string_view reason) {
     fenced([&] { start_close(code, std::string(reason), /*drop_queue=*/false); });
+  }
+
+  // implements: REQ-NET-009
+  // peer_certificate is the client certificate the engine verified.
+  std::optional<Bytes> peer_certificate() const {
+    return ws_.next_layer().engine().peer_certificate_der();
   }
 
   Result<Bytes> export_keying_material(std::string_view label, ByteView context, size_t length) {
@@ -268,7 +275,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       return accept_websocket();
     }
-    const HttpRequest request = detail::to_http_request(*parser_, peer_);
+    HttpRequest request = detail::to_http_request(*parser_, peer_);
+    request.peer_certificate_der = peer_certificate();
     respond(server_.handler().on_http(request));
   }
 
@@ -639,6 +647,14 @@ Result<Bytes> Server::Impl::export_keying_material(ConnectionId id, std::string_
   return c->export_keying_material(label, context, length);
 }
 
+std::optional<Bytes> Server::Impl::peer_certificate(ConnectionId id) const {
+  auto it = connections_.find(id);
+  if (it == connections_.end() || !it->second->is_open()) {
+    return std::nullopt;
+  }
+  return it->second->peer_certificate();
+}
+
 void Server::Impl::start_tick() {
   tick_timer_.expires_after(tick_period_);
   tick_timer_.async_wait([this](error_code ec) {
@@ -680,10 +696,16 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
 Result<std::unique_ptr<Server>> Server::listen(ListenOptions options, ServerHandler& handler) {
+  std::optional<std::string_view> client_ca;
+  if (options.client_ca_pem) {
+    client_ca = *options.client_ca_pem;
+  }
   Result<std::shared_ptr<const crypto::TlsServerConfig>> tls =
-      crypto::TlsServerConfig::create(options.cert_pem, options.key_pem);
+      crypto::TlsServerConfig::create(options.cert_pem, options.key_pem, client_ca);
   if (!tls) {
-    detail::set_last_error_text("server certificate and key are not usable");
+    detail::set_last_error_text(
+        client_ca ? "server certificate and key, or the client CA certificate, are not usable"
+                  : "server certificate and key are not usable");
     return tls.error();
   }
   CONCLAVE_REQUIRE(!options.websocket_path.empty() && options.websocket_path[0] == '/',
@@ -704,6 +726,9 @@ void Server::close(ConnectionId id, uint16_t code, std::string_view reason) {
 Result<Bytes> Server::export_keying_material(ConnectionId id, std::string_view label,
                                              ByteView context, size_t length) {
   return impl_->export_keying_material(id, label, context, length);
+}
+std::optional<Bytes> Server::peer_certificate(ConnectionId id) const {
+  return impl_->peer_certificate(id);
 }
 void Server::run() { impl_->run(); }
 void Server::stop() { impl_->stop(); }

@@ -64,6 +64,11 @@ struct ListenOptions {
   SecretBytes key_pem;
   ServerLimits limits;
   std::string websocket_path = "/v1/signal";
+  // client_ca_pem: the organisation CA (PEM). Set, every TLS handshake asks
+  // for a client certificate without requiring one; a client that presents
+  // one must present a device certificate of this CA or its handshake fails
+  // (crypto/tls/tls_engine.h). Unset, no client certificate is asked for.
+  std::optional<std::string> client_ca_pem;
 };
 
 struct HttpRequest {
@@ -72,6 +77,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   Bytes body;
   std::string peer_address;
+  // peer_certificate_der: the client's device certificate (DER), verified
+  // against ListenOptions::client_ca_pem; nullopt if it presented none.
+  std::optional<Bytes> peer_certificate_der;
   // header is the value of the first header called `name` (case-insensitive).
   std::optional<std::string> header(std::string_view name) const;
 };
@@ -122,6 +130,11 @@ class Server {
   // connection's TLS session.
   Result<Bytes> export_keying_material(ConnectionId id, std::string_view label, ByteView context,
                                        size_t length);
+  // peer_certificate is the DER of the connection's client certificate,
+  // verified against ListenOptions::client_ca_pem in the TLS handshake;
+  // nullopt if the client presented none or the id is unknown or closed.
+  // Io thread only.
+  std::optional<Bytes> peer_certificate(ConnectionId id) const;
 
   // run runs the io loop in the calling thread until stop(). Destroy the
   // Server only after run() has returned.

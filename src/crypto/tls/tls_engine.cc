@@ -9,10 +9,12 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 #include "crypto/hash.h"
 #include "crypto/tls/certificate.h"
+#include "crypto/tls/device_certificate.h"
 #include "crypto/tls/pem_bio.h"
 
 namespace conclave::crypto {
@@ -47,6 +49,54 @@ bssl::UniquePtr<SSL_CTX> new_tls13_ctx() {
   return ctx;
 }
 
+// is_certificate_alert: the peer's alert says it refused our certificate.
+bool is_certificate_alert(uint32_t packed_error) {
+  if (ERR_GET_LIB(packed_error) != ERR_LIB_SSL) {
+    return false;
+  }
+  switch (ERR_GET_REASON(packed_error)) {
+    case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+    case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// use_certificate_and_key installs a PEM chain (leaf first) and the leaf's
+// PEM private key in `ctx`.
+Result<void> use_certificate_and_key(SSL_CTX* ctx, std::string_view cert_pem,
+                                     const SecretBytes& key_pem) {
+  CONCLAVE_TRY_ASSIGN(std::vector<bssl::UniquePtr<X509>> chain,
+                      tls_internal::read_certificates(cert_pem));
+  CONCLAVE_TRY_ASSIGN(const bssl::UniquePtr<EVP_PKEY> key, tls_internal::read_private_key(key_pem));
+  if (!SSL_CTX_use_certificate(ctx, chain[0].get())) {
+    ERR_clear_error();
+    return Error(Err::kInvalidArgument, "certificate not usable");
+  }
+  for (size_t i = 1; i < chain.size(); ++i) {
+    if (!SSL_CTX_add1_chain_cert(ctx, chain[i].get())) {
+      ERR_clear_error();
+      return Error(Err::kInvalidArgument, "certificate chain not usable");
+    }
+  }
+  if (!SSL_CTX_use_PrivateKey(ctx, key.get()) || !SSL_CTX_check_private_key(ctx)) {
+    ERR_clear_error();
+    return Error(Err::kInvalidPrivateKey, "private key does not match the certificate");
+  }
+  return {};
+}
+
+uint64_t unix_now() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
+  return seconds > 0 ? static_cast<uint64_t>(seconds) : 0;
+}
+
 bool is_ip_literal(std::string_view host) {
   return !host.empty() && (host.find(':') != std::string_view::npos ||
                            std::all_of(host.begin(), host.end(),
@@ -57,11 +107,13 @@ bool is_ip_literal(std::string_view host) {
 
 struct TlsServerConfig::Impl {
   bssl::UniquePtr<SSL_CTX> ctx;
+  std::optional<std::string> client_ca_pem;  // set: client certificates are asked for
 };
 
 struct TlsClientConfig::Impl {
   bssl::UniquePtr<SSL_CTX> ctx;
   std::optional<Bytes> pin;  // set: pinning; unset: CA verification
+  bool presents_certificate = false;
 };
 
 struct TlsEngine::Impl {
@@ -73,6 +125,7 @@ struct TlsEngine::Impl {
   bool done = false;
   bool verify_failed = false;
   std::string failure;
+  std::optional<Bytes> verified_client_der;  // server with a client CA only
 
   Error fail(Err code, const char* detail, std::string text) {
     failure = std::move(text);
@@ -87,30 +140,64 @@ TlsClientConfig::~TlsClientConfig() = default;
 TlsEngine::TlsEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TlsEngine::~TlsEngine() = default;
 
-Result<std::shared_ptr<const TlsServerConfig>> TlsServerConfig::create(std::string_view cert_pem,
-                                                                       const SecretBytes& key_pem) {
-  CONCLAVE_TRY_ASSIGN(std::vector<bssl::UniquePtr<X509>> chain,
-                      tls_internal::read_certificates(cert_pem));
-  CONCLAVE_TRY_ASSIGN(const bssl::UniquePtr<EVP_PKEY> key, tls_internal::read_private_key(key_pem));
+namespace {
+
+// implements: REQ-NET-009
+// verify_client_device runs on a server with a client CA when the client
+// presented a certificate (BoringSSL does not call it for an empty one, so
+// a client without a certificate still connects). The leaf must be a device
+// certificate of the CA now; only then is it recorded for the layers above.
+// Further certificates the client sent are ignored: the chain is leaf -> CA.
+ssl_verify_result_t verify_client_device(SSL* ssl, uint8_t* out_alert) {
+  auto* engine = static_cast<TlsEngine::Impl*>(SSL_get_app_data(ssl));
+  const STACK_OF(CRYPTO_BUFFER)* chain = SSL_get0_peer_certificates(ssl);
+  if (engine == nullptr || chain == nullptr || sk_CRYPTO_BUFFER_num(chain) == 0) {
+    *out_alert = SSL_AD_INTERNAL_ERROR;
+    return ssl_verify_invalid;
+  }
+  const CRYPTO_BUFFER* leaf = sk_CRYPTO_BUFFER_value(chain, 0);
+  const ByteView der(CRYPTO_BUFFER_data(leaf), CRYPTO_BUFFER_len(leaf));
+  std::string why;
+  const Result<DeviceIdentity> identity = verify_device_certificate(
+      der, *engine->server_config->impl().client_ca_pem, unix_now(), &why);
+  if (!identity) {
+    *out_alert =
+        identity.error().code == Err::kDecode ? SSL_AD_DECODE_ERROR : SSL_AD_BAD_CERTIFICATE;
+    engine->verify_failed = true;
+    engine->failure = "client certificate rejected: " + why;
+    return ssl_verify_invalid;
+  }
+  engine->verified_client_der = to_bytes(der);
+  return ssl_verify_ok;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const TlsServerConfig>> TlsServerConfig::create(
+    std::string_view cert_pem, const SecretBytes& key_pem,
+    std::optional<std::string_view> client_ca_pem) {
   auto impl = std::make_unique<Impl>();
   impl->ctx = new_tls13_ctx();
   if (!impl->ctx) {
     return Error(Err::kCryptoInternal, "SSL_CTX setup failed");
   }
-  if (!SSL_CTX_use_certificate(impl->ctx.get(), chain[0].get())) {
-    ERR_clear_error();
-    return Error(Err::kInvalidArgument, "server certificate not usable");
-  }
-  for (size_t i = 1; i < chain.size(); ++i) {
-    if (!SSL_CTX_add1_chain_cert(impl->ctx.get(), chain[i].get())) {
-      ERR_clear_error();
-      return Error(Err::kInvalidArgument, "certificate chain not usable");
+  CONCLAVE_TRY(use_certificate_and_key(impl->ctx.get(), cert_pem, key_pem));
+  if (client_ca_pem) {
+    CONCLAVE_TRY_ASSIGN(const bssl::UniquePtr<X509> ca,
+                        tls_internal::read_first_certificate(*client_ca_pem));
+    if (X509_check_ca(ca.get()) == 0) {
+      return Error(Err::kInvalidArgument, "client CA is not a CA certificate");
     }
-  }
-  if (!SSL_CTX_use_PrivateKey(impl->ctx.get(), key.get()) ||
-      !SSL_CTX_check_private_key(impl->ctx.get())) {
-    ERR_clear_error();
-    return Error(Err::kInvalidPrivateKey, "private key does not match the certificate");
+    // The CertificateRequest names the CA, so a client holding several
+    // certificates knows which one to present.
+    if (!SSL_CTX_add_client_CA(impl->ctx.get(), ca.get())) {
+      ERR_clear_error();
+      return Error(Err::kCryptoInternal, "SSL_CTX_add_client_CA failed");
+    }
+    impl->client_ca_pem = std::string(*client_ca_pem);
+    // SSL_VERIFY_PEER without SSL_VERIFY_FAIL_IF_NO_PEER_CERT: ask, do not
+    // require (open-profile meetings share the listener).
+    SSL_CTX_set_custom_verify(impl->ctx.get(), SSL_VERIFY_PEER, verify_client_device);
   }
   return std::shared_ptr<const TlsServerConfig>(std::make_shared<TlsServerConfig>(std::move(impl)));
 }
@@ -148,28 +235,39 @@ ssl_verify_result_t verify_pin(SSL* ssl, uint8_t* out_alert) {
 
 }  // namespace
 
-Result<std::shared_ptr<const TlsClientConfig>> TlsClientConfig::create_pinned(
-    ByteView sha256_fingerprint) {
-  CONCLAVE_REQUIRE(sha256_fingerprint.size() == kCertificateFingerprintLen, Err::kInvalidArgument);
-  auto impl = std::make_unique<Impl>();
+namespace {
+
+Result<std::unique_ptr<TlsClientConfig::Impl>> new_client_impl(
+    const std::optional<ClientCertificate>& client_certificate) {
+  auto impl = std::make_unique<TlsClientConfig::Impl>();
   impl->ctx = new_tls13_ctx();
   if (!impl->ctx) {
     return Error(Err::kCryptoInternal, "SSL_CTX setup failed");
   }
+  if (client_certificate) {
+    CONCLAVE_TRY(use_certificate_and_key(impl->ctx.get(), client_certificate->cert_pem,
+                                         client_certificate->key_pem));
+    impl->presents_certificate = true;
+  }
+  return impl;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const TlsClientConfig>> TlsClientConfig::create_pinned(
+    ByteView sha256_fingerprint, std::optional<ClientCertificate> client_certificate) {
+  CONCLAVE_REQUIRE(sha256_fingerprint.size() == kCertificateFingerprintLen, Err::kInvalidArgument);
+  CONCLAVE_TRY_ASSIGN(std::unique_ptr<Impl> impl, new_client_impl(client_certificate));
   impl->pin = to_bytes(sha256_fingerprint);
   SSL_CTX_set_custom_verify(impl->ctx.get(), SSL_VERIFY_PEER, verify_pin);
   return std::shared_ptr<const TlsClientConfig>(std::make_shared<TlsClientConfig>(std::move(impl)));
 }
 
 Result<std::shared_ptr<const TlsClientConfig>> TlsClientConfig::create_with_ca(
-    std::string_view ca_pem) {
+    std::string_view ca_pem, std::optional<ClientCertificate> client_certificate) {
   CONCLAVE_TRY_ASSIGN(std::vector<bssl::UniquePtr<X509>> cas,
                       tls_internal::read_certificates(ca_pem));
-  auto impl = std::make_unique<Impl>();
-  impl->ctx = new_tls13_ctx();
-  if (!impl->ctx) {
-    return Error(Err::kCryptoInternal, "SSL_CTX setup failed");
-  }
+  CONCLAVE_TRY_ASSIGN(std::unique_ptr<Impl> impl, new_client_impl(client_certificate));
   X509_STORE* store = SSL_CTX_get_cert_store(impl->ctx.get());
   for (const auto& ca : cas) {
     if (!X509_STORE_add_cert(store, ca.get())) {
@@ -259,7 +357,8 @@ Result<TlsEngine::Status> TlsEngine::handshake() {
   }
   if (s.verify_failed) {
     ERR_clear_error();
-    return Error(Err::kAuthFailed, "server certificate rejected");
+    return Error(Err::kAuthFailed, s.server_config != nullptr ? "client certificate rejected"
+                                                              : "server certificate rejected");
   }
   const long verify = SSL_get_verify_result(s.ssl.get());
   if (s.client_config != nullptr && verify != X509_V_OK) {
@@ -312,6 +411,11 @@ Result<size_t> TlsEngine::read(MutableByteView out) {
     case SSL_ERROR_ZERO_RETURN:
       return Error(Err::kConnectionClosed, "peer sent close_notify");
     default:
+      if (s.client_config != nullptr && s.client_config->impl().presents_certificate &&
+          is_certificate_alert(ERR_peek_last_error())) {
+        return s.fail(Err::kAuthFailed, "client certificate refused by the server",
+                      "the server refused our client certificate (" + reason_text() + ")");
+      }
       return s.fail(Err::kNetwork, "TLS record error", "TLS record error: " + reason_text());
   }
 }
@@ -367,6 +471,13 @@ std::optional<Bytes> TlsEngine::peer_certificate_fingerprint() const {
   }
   const CRYPTO_BUFFER* leaf = sk_CRYPTO_BUFFER_value(chain, 0);
   return hash(HashAlg::kSha256, ByteView(CRYPTO_BUFFER_data(leaf), CRYPTO_BUFFER_len(leaf)));
+}
+
+std::optional<Bytes> TlsEngine::peer_certificate_der() const {
+  if (!impl_->done) {
+    return std::nullopt;
+  }
+  return impl_->verified_client_der;
 }
 
 const std::string& TlsEngine::failure_text() const { return impl_->failure; }

@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +41,8 @@ class RecordingHandler : public ServerHandler {
   // on_message_hook replaces the default echo when set.
   std::function<void(ConnectionId, ByteView)> on_message_hook;
   std::function<void()> on_tick_hook;
+  // on_http_hook replaces the default HTTP echo when set.
+  std::function<HttpResponse(const HttpRequest&)> on_http_hook;
 
   void on_open(ConnectionId id, const std::string& peer) override {
     std::lock_guard lock(mu_);
@@ -61,6 +64,9 @@ class RecordingHandler : public ServerHandler {
     cv_.notify_all();
   }
   HttpResponse on_http(const HttpRequest& request) override {
+    if (on_http_hook) {
+      return on_http_hook(request);
+    }
     std::string text = request.method + " " + request.target + " " +
                        request.header("x-test").value_or("-") + " " + request.peer_address + " ";
     Bytes body(text.begin(), text.end());
@@ -104,10 +110,12 @@ class TestServer {
  public:
   explicit TestServer(ServerLimits limits = {},
                       std::chrono::milliseconds tick = std::chrono::milliseconds(200),
-                      std::string address = "127.0.0.1")
+                      std::string address = "127.0.0.1",
+                      std::optional<std::string> client_ca_pem = std::nullopt)
       : address_(std::move(address)) {
     ListenOptions options;
     options.address = address_;
+    options.client_ca_pem = std::move(client_ca_pem);
     options.cert_pem = test_certificate().cert_pem;
     options.key_pem = test_certificate().key_pem.clone();
     options.limits = limits;
