@@ -8,6 +8,7 @@
 
 #include "client/file_crypto.h"
 #include "client/security_code.h"
+#include "core/unix_time.h"
 #include "crypto/mls/external_senders.h"
 #include "crypto/mls/roles.h"
 #include "crypto/signature.h"
@@ -19,8 +20,8 @@ namespace {
 // reply (spec 06 "Sessions": no oracle before authentication), so the client
 // can only list the causes.
 constexpr const char* kHelloRefused =
-    "the server closed the connection after Hello: wrong meeting, invitation, PIN or login, or "
-    "the meeting is locked/ended";
+    "the server closed the connection after Hello: wrong meeting, invitation, PIN, login or "
+    "device certificate, or the meeting is locked/ended";
 
 Event event_of(EventType t) {
   Event e;
@@ -175,9 +176,44 @@ Result<void> Session::send(const protocol::SignalingMessage& m) {
   return send_(m);
 }
 
+namespace {
+
+// check_member_leaf is the credential rule every leaf this member accepts
+// must pass (spec/08 "Member credentials"): with a device credential, a
+// device certificate of the organisation CA for the leaf's key; without
+// one, a basic credential.
+// implements: REQ-CLIENT-010
+Result<void> check_member_leaf(const DeviceCredential* device, const mls::LeafNode& leaf) {
+  if (device == nullptr) {
+    if (leaf.credential.credential_type != mls::CredentialType::kBasic) {
+      return Error(Err::kPolicyViolation, "member credential is not a basic credential");
+    }
+    return {};
+  }
+  CONCLAVE_TRY(verify_member_leaf(leaf, device->org_ca_pem, unix_seconds()));
+  return {};
+}
+
+}  // namespace
+
 mls::GroupOptions Session::group_options() const {
   mls::GroupOptions o;
-  o.policy = mls::conclave_roles_policy;
+  // The roles policy, then the credential rule for every leaf a proposal or
+  // commit brings in.
+  o.policy = [device = config_.device](const mls::PolicyCheck& check) -> Result<void> {
+    CONCLAVE_TRY(mls::conclave_roles_policy(check));
+    for (const mls::SenderedProposal& p : check.proposals) {
+      if (const auto* add = std::get_if<mls::Add>(&p.proposal->body)) {
+        CONCLAVE_TRY(check_member_leaf(device.get(), add->key_package.leaf_node));
+      } else if (const auto* update = std::get_if<mls::Update>(&p.proposal->body)) {
+        CONCLAVE_TRY(check_member_leaf(device.get(), update->leaf_node));
+      }
+    }
+    if (check.committer_leaf != nullptr) {
+      CONCLAVE_TRY(check_member_leaf(device.get(), *check.committer_leaf));
+    }
+    return {};
+  };
   return o;
 }
 
@@ -207,11 +243,23 @@ Result<void> Session::start() {
 
 Result<void> Session::submit_key_package() {
   CONCLAVE_REQUIRE(suite_.has_value(), Err::kUnexpectedMessage);
-  CONCLAVE_TRY_ASSIGN(crypto::SignatureKeyPair keys,
-                      crypto::generate_signature_key_pair(suite_->signature_scheme()));
+  crypto::SignatureKeyPair keys;
   mls::Credential cred;
-  cred.credential_type = mls::CredentialType::kBasic;
-  cred.identity = to_bytes(as_bytes(config_.display_name));
+  if (config_.device != nullptr) {
+    // The device's certified key signs the leaf; the certificate is the
+    // credential (spec/08 "Member credentials").
+    if (suite_->signature_scheme() != crypto::SignatureScheme::kEcdsaP256Sha256) {
+      return Error(Err::kUnsupported, "device certificates need an ECDSA P-256 cipher suite");
+    }
+    keys.private_key = config_.device->signature_key.clone();
+    keys.public_key = config_.device->public_key;
+    cred.credential_type = mls::CredentialType::kX509;
+    cred.certificates.push_back(mls::Certificate{config_.device->cert_der});
+  } else {
+    CONCLAVE_TRY_ASSIGN(keys, crypto::generate_signature_key_pair(suite_->signature_scheme()));
+    cred.credential_type = mls::CredentialType::kBasic;
+    cred.identity = to_bytes(as_bytes(config_.display_name));
+  }
   mls::KeyPackageOptions opts;
   // Every member's leaf must support the roles extension (RFC 9420 §12.1.7).
   opts.extra_extensions = {mls::kExtConclaveRoles};
@@ -369,6 +417,17 @@ void Session::on_admitted(const protocol::Admitted& m) {
                  "the Welcome is for another group than the meeting's");
       return;
     }
+    // The policy sees proposals and commits; a Welcome brings a whole tree,
+    // so its leaves pass the same credential rule here.
+    for (const mls::LeafIndex i : g->members()) {
+      const mls::LeafNode* node = g->tree().leaf(i);
+      auto ok = node != nullptr ? check_member_leaf(config_.device.get(), *node)
+                                : Result<void>(Error(Err::kProtocol));
+      if (!ok) {
+        emit_error(EventType::kSecurityAlert, ok.error(), "the Welcome's roster was refused");
+        return;
+      }
+    }
     group_.emplace(std::move(g).value());
   }
   bundle_.reset();
@@ -397,10 +456,21 @@ void Session::on_lobby_update(const protocol::LobbyUpdate& m) {
 
 // --- members ---
 
+// member_name is what a leaf's credential says about its holder: the
+// identity of a basic credential, the account of a device certificate
+// (verified when the leaf was accepted).
+std::string Session::member_name(const mls::LeafNode& node) const {
+  if (config_.device != nullptr) {
+    auto account = verify_member_leaf(node, config_.device->org_ca_pem, unix_seconds());
+    return account ? *account : "(unverified device)";
+  }
+  return text_of(node.credential.identity);
+}
+
 std::string Session::name_of(uint32_t leaf) const {
   if (group_.has_value()) {
     if (const mls::LeafNode* node = group_->tree().leaf(mls::LeafIndex(leaf))) {
-      return text_of(node->credential.identity);
+      return member_name(*node);
     }
   }
   return "leaf " + std::to_string(leaf);
@@ -418,7 +488,7 @@ std::vector<MemberInfo> Session::members() const {
       continue;
     }
     MemberInfo m;
-    m.name = text_of(node->credential.identity);
+    m.name = member_name(*node);
     m.leaf = i.value();
     m.self = i == group_->own_leaf();
     if (roles) {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "client/app_message.h"
+#include "client/device_credential.h"
 #include "core/bytes.h"
 #include "core/result.h"
 #include "crypto/mls/group.h"
@@ -57,6 +58,11 @@ struct SessionConfig {
   // Where received files are saved; empty: files are fetched and verified
   // but not saved.
   std::string download_dir;
+  // The secret profile: this device's certificate and key, and the
+  // organisation CA. With it, the MLS credential is the certificate and
+  // every member must hold one the CA issued (spec/08 "Member credentials");
+  // without it, every member must hold a basic credential.
+  std::shared_ptr<const DeviceCredential> device;
 };
 
 // BlobStore is the session's access to the server's encrypted blob store
@@ -249,6 +255,7 @@ class Session {
   Result<const WaitingInfo*> find_waiting(std::string_view name) const;
   Result<uint32_t> find_member(std::string_view name) const;
   std::string name_of(uint32_t leaf) const;
+  std::string member_name(const mls::LeafNode& node) const;
   Result<void> protect_and_send(const AppMessage& m);
 
   void enqueue(Op op);

@@ -9,8 +9,13 @@
 // printed once (docs/operations.md). It never opens an outbound connection.
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,8 +25,10 @@
 #include <thread>
 
 #include "core/bytes.h"
+#include "core/unix_time.h"
 #include "crypto/rand.h"
 #include "crypto/tls/certificate.h"
+#include "crypto/tls/device_certificate.h"
 #include "net/server.h"
 #include "server/server_app.h"
 #include "store/config.h"
@@ -48,13 +55,33 @@ bool read_file(const fs::path& p, std::string* out) {
   return true;
 }
 
+// write_private_file creates `p` readable by its owner only from the first
+// byte on (a key must never exist with the umask's permissions).
 bool write_private_file(const fs::path& p, std::string_view text) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f << text;
-  f.close();
-  std::error_code ec;
-  fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write, ec);
-  return static_cast<bool>(f) && !ec;
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return false;
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return ::fchmod(fd, 0600) == 0 && ::close(fd) == 0;
+}
+
+std::string text_of(const SecretBytes& s) {
+  return std::string(reinterpret_cast<const char*>(s.view().data()), s.view().size());
+}
+
+SecretBytes secret_of(const std::string& text) {
+  SecretBytes s(text.size());
+  std::copy(text.begin(), text.end(), s.mutable_view().begin());
+  return s;
 }
 
 // A random password for the bootstrap administrator: 20 characters from an
@@ -96,9 +123,8 @@ bool load_or_create_tls(const store::ServerConfig& config, Tls* out) {
                   << "\n";
         return false;
       }
-      const std::string key_text(reinterpret_cast<const char*>(made->key_pem.view().data()),
-                                 made->key_pem.view().size());
-      if (!write_private_file(key, key_text) || !write_private_file(cert, made->cert_pem)) {
+      if (!write_private_file(key, text_of(made->key_pem)) ||
+          !write_private_file(cert, made->cert_pem)) {
         std::cerr << "conclave-server: cannot write " << dir << "\n";
         return false;
       }
@@ -111,8 +137,7 @@ bool load_or_create_tls(const store::ServerConfig& config, Tls* out) {
               << "\n";
     return false;
   }
-  out->key_pem = SecretBytes(key_text.size());
-  std::copy(key_text.begin(), key_text.end(), out->key_pem.mutable_view().begin());
+  out->key_pem = secret_of(key_text);
   auto fp = crypto::certificate_fingerprint(out->cert_pem);
   if (!fp) {
     std::cerr << "conclave-server: " << cert << " is not a PEM certificate\n";
@@ -120,6 +145,57 @@ bool load_or_create_tls(const store::ServerConfig& config, Tls* out) {
   }
   out->fingerprint = crypto::fingerprint_hex(*fp);
   return true;
+}
+
+// The organisation CA of the secret profile (spec/06 "Device certificates").
+// The server itself needs only the certificate; the key is read by
+// `admin device-issue` alone, so an organisation can keep it offline.
+struct OrgCaPaths {
+  fs::path cert;
+  fs::path key;
+};
+
+OrgCaPaths org_ca_paths(const store::ServerConfig& config) {
+  const fs::path dir = fs::path(config.data_dir) / "ca";
+  if (!config.org_ca_file.empty()) {
+    return {config.org_ca_file, dir / "org-ca-key.pem"};
+  }
+  return {dir / "org-ca.pem", dir / "org-ca-key.pem"};
+}
+
+// load_or_create_org_ca returns the CA certificate (PEM), generating the
+// default CA on first start. Empty on failure (already reported).
+std::string load_or_create_org_ca(const store::ServerConfig& config) {
+  const OrgCaPaths paths = org_ca_paths(config);
+  if (config.org_ca_file.empty() && !fs::exists(paths.cert)) {
+    std::error_code ec;
+    fs::create_directories(paths.cert.parent_path(), ec);
+    fs::permissions(paths.cert.parent_path(), fs::perms::owner_all, ec);
+    auto made = crypto::generate_org_ca("Conclave organisation CA", 3650);
+    if (!made) {
+      std::cerr << "conclave-server: cannot generate the organisation CA: " << made.error().detail
+                << "\n";
+      return {};
+    }
+    if (!write_private_file(paths.key, text_of(made->key_pem)) ||
+        !write_private_file(paths.cert, made->cert_pem)) {
+      std::cerr << "conclave-server: cannot write " << paths.cert.parent_path() << "\n";
+      return {};
+    }
+    std::cout << "generated the organisation CA for device certificates in "
+              << paths.cert.parent_path().string() << "\n";
+  }
+  std::string pem;
+  if (!read_file(paths.cert, &pem)) {
+    std::cerr << "conclave-server: cannot read the organisation CA certificate " << paths.cert
+              << "\n";
+    return {};
+  }
+  if (!crypto::certificate_fingerprint(pem)) {
+    std::cerr << "conclave-server: " << paths.cert << " is not a PEM certificate\n";
+    return {};
+  }
+  return pem;
 }
 
 std::optional<store::Store> open_store(const std::string& data_dir) {
@@ -150,7 +226,7 @@ bool bootstrap_admin(store::Store& store) {
     std::cerr << "conclave-server: cannot create the bootstrap administrator\n";
     return false;
   }
-  (void)store.audit("user_created", "", "admin", "bootstrap", server::unix_now());
+  (void)store.audit("user_created", "", "admin", "bootstrap", unix_seconds());
   std::cout << "bootstrap administrator: user 'admin', password '" << password
             << "' (shown once; create your own accounts and change it)\n";
   return true;
@@ -165,6 +241,10 @@ int run_server(store::ServerConfig config, const std::string& ready_file) {
   if (!load_or_create_tls(config, &tls)) {
     return kExitStartup;
   }
+  const std::string org_ca = load_or_create_org_ca(config);
+  if (org_ca.empty()) {
+    return kExitStartup;
+  }
   std::mutex store_mutex;
   server::Metrics metrics;
   net::ListenOptions main_opts;
@@ -172,6 +252,7 @@ int run_server(store::ServerConfig config, const std::string& ready_file) {
   main_opts.port = config.port;
   main_opts.cert_pem = tls.cert_pem;
   main_opts.key_pem = tls.key_pem.clone();
+  main_opts.client_ca_pem = org_ca;
   main_opts.limits.messages_per_second = config.limits.messages_per_second;
   main_opts.limits.message_burst = config.limits.burst;
   main_opts.limits.max_connections_per_address = config.limits.max_connections_per_address;
@@ -180,6 +261,7 @@ int run_server(store::ServerConfig config, const std::string& ready_file) {
   // The invitation link names the address the server listens on; a real
   // deployment sets listen_address to its public name.
   server::SignalingApp app(config, *store, store_mutex, metrics, "");
+  app.set_org_ca(org_ca);
   auto main_server = net::Server::listen(std::move(main_opts), app);
   if (!main_server) {
     std::cerr << "conclave-server: cannot listen on " << config.listen_address << ":" << config.port
@@ -233,14 +315,84 @@ struct AdminArgs {
   std::string password_file;
   bool admin = false;
   std::string meeting;
+  std::string csr_file;
+  std::string out_file;
+  std::string ca_key_file;
+  uint32_t days = 365;
+  std::string serial;
 };
 
-int admin_command(CLI::App& admin, const std::string& data_dir, const AdminArgs& args) {
+std::string format_time(uint64_t t) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// issue_device is `admin device-issue`: the organisation CA certifies the key
+// of a device's request for an account (spec/06 "Device certificates").
+int issue_device(store::Store& store, const store::ServerConfig& config, const AdminArgs& args,
+                 uint64_t now) {
+  auto fail = [](const std::string& what) {
+    std::cerr << "conclave-server admin device-issue: " << what << "\n";
+    return 1;
+  };
+  const OrgCaPaths paths = org_ca_paths(config);
+  const fs::path key_path = args.ca_key_file.empty() ? paths.key : fs::path(args.ca_key_file);
+  std::string ca_pem, ca_key, csr;
+  if (!read_file(paths.cert, &ca_pem)) {
+    return fail("cannot read the organisation CA certificate " + paths.cert.string() +
+                " (start the server once to generate it)");
+  }
+  if (!read_file(key_path, &ca_key)) {
+    return fail("cannot read the organisation CA key " + key_path.string() +
+                " (--ca-key names it if it is kept elsewhere)");
+  }
+  if (!read_file(args.csr_file, &csr)) {
+    return fail("cannot read the request " + args.csr_file);
+  }
+  if (!store.user(args.user)) {
+    return fail("no user '" + args.user + "'");
+  }
+  auto issued =
+      crypto::issue_device_certificate(ca_pem, secret_of(ca_key), csr, args.user, args.days, now);
+  if (!issued) {
+    return fail(args.csr_file + ": " + issued.error().detail);
+  }
+  store::Store::Device record;
+  record.fingerprint = issued->fingerprint;
+  record.serial_hex = issued->serial_hex;
+  record.issued = now;
+  record.not_after = issued->not_after;
+  if (!store.add_device(args.user, record)) {
+    return fail("cannot record the device: " + store.last_error());
+  }
+  (void)store.audit("device_issued", "", args.user, "serial " + issued->serial_hex, now);
+  const std::string bundle = issued->cert_pem;
+  if (args.out_file.empty()) {
+    std::cout << bundle;
+  } else {
+    std::ofstream f(args.out_file, std::ios::binary | std::ios::trunc);
+    f << bundle;
+    if (!f) {
+      return fail("cannot write " + args.out_file);
+    }
+  }
+  std::cerr << "issued device certificate serial " << issued->serial_hex << " for '" << args.user
+            << "', valid until " << format_time(issued->not_after) << ", fingerprint "
+            << crypto::fingerprint_hex(issued->fingerprint) << "\n";
+  return 0;
+}
+
+int admin_command(CLI::App& admin, const store::ServerConfig& config, const AdminArgs& args) {
+  const std::string& data_dir = config.data_dir;
   auto store = open_store(data_dir);
   if (!store) {
     return kExitStartup;
   }
-  const uint64_t now = server::unix_now();
+  const uint64_t now = unix_seconds();
   auto fail = [&](const std::string& what) {
     std::cerr << "conclave-server admin: " << what << "\n";
     return 1;
@@ -324,6 +476,42 @@ int admin_command(CLI::App& admin, const std::string& data_dir, const AdminArgs&
         return fail(store->last_error());
       }
       std::cout << "purged " << *n << " expired rows\n";
+    } else if (name == "ca-show") {
+      const OrgCaPaths paths = org_ca_paths(config);
+      std::string pem;
+      if (!read_file(paths.cert, &pem)) {
+        return fail("cannot read " + paths.cert.string() +
+                    " (start the server once to generate it)");
+      }
+      auto fp = crypto::certificate_fingerprint(pem);
+      if (!fp) {
+        return fail(paths.cert.string() + " is not a PEM certificate");
+      }
+      std::cerr << "organisation CA " << paths.cert.string() << ", fingerprint "
+                << crypto::fingerprint_hex(*fp) << "\n";
+      std::cout << pem;
+    } else if (name == "device-issue") {
+      return issue_device(*store, config, args, now);
+    } else if (name == "device-list") {
+      auto devices = store->list_devices(
+          args.user.empty() ? std::nullopt : std::optional<std::string_view>(args.user));
+      if (!devices) {
+        return fail(store->last_error());
+      }
+      for (const auto& d : *devices) {
+        std::cout << d.serial_hex << " " << d.username << " issued " << format_time(d.issued)
+                  << " until " << format_time(d.not_after)
+                  << (d.revoked ? " REVOKED " + format_time(*d.revoked) : std::string()) << "\n";
+      }
+    } else if (name == "device-revoke") {
+      auto d = store->revoke_device(args.serial, now);
+      if (!d) {
+        return fail("no device certificate with serial " + args.serial);
+      }
+      (void)store->audit("device_revoked", "", d->username, "serial " + d->serial_hex, now);
+      std::cout << "revoked device certificate " << d->serial_hex << " of '" << d->username
+                << "': new sessions with it are refused; a moderator excludes it from running "
+                   "meetings\n";
     } else if (name == "profile-list") {
       auto ps = store->profiles();
       if (!ps) {
@@ -384,10 +572,28 @@ int main(int argc, char** argv) {
       ->add_option("--meeting", a.meeting, "one meeting only");
   admin->add_subcommand("purge", "apply the retention settings now");
   admin->add_subcommand("profile-list", "list security profiles");
+  admin->add_subcommand("ca-show", "print the organisation CA certificate (for --org-ca)");
+  auto* issue = admin->add_subcommand(
+      "device-issue", "certify a device's key for an account (secret profile); prints the PEM");
+  issue->add_option("username", a.user)->required();
+  issue->add_option("request", a.csr_file, "the device's request (conclave device-request)")
+      ->required();
+  issue->add_option("--days", a.days, "validity in days")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
+  issue->add_option("--out", a.out_file, "write the certificate here instead of stdout");
+  issue->add_option("--ca-key", a.ca_key_file, "the CA key, if not in DATA/ca/");
+  admin->add_subcommand("device-list", "list device certificates")
+      ->add_option("username", a.user, "one account only");
+  admin->add_subcommand("device-revoke", "revoke a device certificate by serial")
+      ->add_option("serial", a.serial)
+      ->required();
 
   CLI11_PARSE(app, argc, argv);
 
   if (admin->parsed()) {
+    store::ServerConfig admin_config;
+    admin_config.data_dir = data_dir;
     if (!config_file.empty()) {
       std::string message;
       auto c = store::load_config(config_file, &message);
@@ -395,9 +601,9 @@ int main(int argc, char** argv) {
         std::cerr << "conclave-server: " << message << "\n";
         return kExitUsage;
       }
-      data_dir = c->data_dir;
+      admin_config = *c;
     }
-    return admin_command(*admin, data_dir, a);
+    return admin_command(*admin, admin_config, a);
   }
 
   store::ServerConfig config;

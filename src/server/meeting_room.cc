@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "core/unix_time.h"
 #include "crypto/mls/credential.h"
 #include "crypto/mls/external_senders.h"
 #include "crypto/mls/group.h"
@@ -69,12 +70,6 @@ bool only_own_hand_changes(const mls::ConclaveRoles& before, const mls::Conclave
     }
   }
   return true;
-}
-
-uint64_t now_seconds() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
 }
 
 }  // namespace
@@ -244,6 +239,17 @@ void MeetingRoom::receive(ConnectionId id, const protocol::SignalingMessage& m,
       m);
 }
 
+// credential_name is the name a KeyPackage's credential gives its holder: a
+// basic credential's identity, or for a device certificate the account it
+// was issued to (checked against the certificate at Hello).
+std::string MeetingRoom::credential_name(const Session& s, const mls::KeyPackage& kp) {
+  const mls::Credential& cred = kp.leaf_node.credential;
+  if (cred.credential_type == mls::CredentialType::kX509) {
+    return s.who.account;
+  }
+  return std::string(cred.identity.begin(), cred.identity.end());
+}
+
 // implements: REQ-SIG-040
 void MeetingRoom::on_submit(Session& s, const protocol::SubmitKeyPackage& m, Clock::time_point now,
                             Outbox& out) {
@@ -263,14 +269,26 @@ void MeetingRoom::on_submit(Session& s, const protocol::SubmitKeyPackage& m, Clo
   if (kp.cipher_suite != suite_.wire_value()) {
     return bad(Err::kInvalidValue, "KeyPackage of another cipher suite than the meeting's");
   }
-  if (!mls::validate_key_package(suite_, kp, now_seconds())) {
+  if (!mls::validate_key_package(suite_, kp, unix_seconds())) {
     return bad(Err::kInvalidValue, "KeyPackage does not verify");
   }
-  const std::string identity(kp.leaf_node.credential.identity.begin(),
-                             kp.leaf_node.credential.identity.end());
-  if (!s.who.account.empty() && identity != s.who.account) {
+  const mls::Credential& cred = kp.leaf_node.credential;
+  if (settings_.require_device_cert || !s.who.device_certificate.empty()) {
+    // The secret profile: the MLS credential is the device certificate this
+    // session's TLS client certificate proved, and its key signs the leaf.
+    // implements: REQ-SIG-051
+    if (s.who.device_certificate.empty() || cred.credential_type != mls::CredentialType::kX509 ||
+        cred.certificates.size() != 1 ||
+        cred.certificates[0].cert_data != s.who.device_certificate ||
+        kp.leaf_node.signature_key != s.who.device_key) {
+      return bad(Err::kInvalidValue, "credential is not this session's device certificate");
+    }
+  } else if (cred.credential_type != mls::CredentialType::kBasic) {
+    return bad(Err::kInvalidValue, "X.509 credentials only in meetings that require them");
+  } else if (!s.who.account.empty() && credential_name(s, kp) != s.who.account) {
     return bad(Err::kInvalidValue, "credential identity is not the logged-in account");
   }
+  const std::string identity = credential_name(s, kp);
   if (settings_.blocked.count(s.who.block_key) != 0) {
     return bad(Err::kUnexpectedMessage, "blocked from this meeting");
   }
@@ -325,8 +343,7 @@ void MeetingRoom::notify_moderators(Outbox& out) const {
     protocol::WaitingEntry e;
     e.entry_id = s->entry_id;
     e.display_name = s->who.display_name;
-    e.identity = std::string(s->parsed.leaf_node.credential.identity.begin(),
-                             s->parsed.leaf_node.credential.identity.end());
+    e.identity = credential_name(*s, s->parsed);
     e.verified = !s->who.account.empty();
     e.denials = s->denials;
     e.key_package = s->key_package;

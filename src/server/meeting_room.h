@@ -66,6 +66,11 @@ struct JoinIdentity {
   bool host = false;      // the account that created the meeting
   std::string block_key;  // what a second denial blocks (account, or the guest's invitation)
   Bytes blob_token;       // authorises this session's blob requests
+  // The secret profile: the DER of the device certificate the session's TLS
+  // client certificate proved (verified against the organisation CA at
+  // Hello) and its public key in the MLS encoding. Empty otherwise.
+  Bytes device_certificate;
+  Bytes device_key;
 };
 
 struct RoomSettings {
@@ -74,8 +79,9 @@ struct RoomSettings {
   uint16_t cipher_suite = 1;
   std::chrono::seconds commit_deadline{10};
   std::chrono::seconds wait_timeout{1800};
-  std::set<std::string> blocked;  // block keys from earlier sessions
-  Bytes group_id;                 // empty: a fresh random one (tests and fuzzing fix it)
+  std::set<std::string> blocked;     // block keys from earlier sessions
+  Bytes group_id;                    // empty: a fresh random one (tests and fuzzing fix it)
+  bool require_device_cert = false;  // the secret profile
 };
 
 // implements: REQ-SIG-040, REQ-SIG-041, REQ-SIG-043, REQ-SIG-044, REQ-SIG-045, REQ-SIG-046
@@ -153,6 +159,7 @@ class MeetingRoom {
   void duty_event(protocol::commit_duty::Event e, Clock::time_point now, Outbox& out);
   void assign_duty(bool next, Clock::time_point now, Outbox& out);
   void notify_moderators(Outbox& out) const;
+  static std::string credential_name(const Session& s, const mls::KeyPackage& kp);
   bool moderator(const Session& s) const;
   Session* by_leaf(uint32_t leaf);
   Session* waiting_entry(uint64_t entry_id);

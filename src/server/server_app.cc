@@ -8,7 +8,9 @@
 #include <utility>
 
 #include "core/json_object.h"
+#include "core/unix_time.h"
 #include "crypto/rand.h"
+#include "crypto/tls/device_certificate.h"
 #include "protocol/wire/signaling_wire.h"
 #include "server/invitation.h"
 
@@ -103,12 +105,6 @@ bool valid_blob_id(std::string_view id) {
 
 }  // namespace
 
-uint64_t unix_now() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
-
 SignalingApp::SignalingApp(store::ServerConfig config, store::Store& store, std::mutex& store_mutex,
                            Metrics& metrics, std::string public_address)
     : config_(std::move(config)),
@@ -127,7 +123,8 @@ void SignalingApp::audit(const std::string& meeting_id, const AuditRecord& a) {
   std::lock_guard<std::mutex> lock(store_mutex_);
   // The audit log is a record, not a gate: a failed write is reported by
   // verify, and the meeting goes on.
-  (void)store_.audit(a.event, meeting_id, audit_name(a.actor), audit_name(a.detail), unix_now());
+  (void)store_.audit(a.event, meeting_id, audit_name(a.actor), audit_name(a.detail),
+                     unix_seconds());
 }
 
 // flush sends what a room decided and records its audit and blocks.
@@ -166,9 +163,64 @@ void SignalingApp::flush(const std::string& meeting_id, Outbox& out) {
   }
 }
 
+// device_refusal checks the secret profile's device certificate (spec/06
+// "Device certificates"): the session's TLS client certificate verifies
+// against the organisation CA, names the logged-in account, was issued by
+// this server and is not revoked. Null if it passes (and `who` then holds
+// it); otherwise the reason for the audit log. The store lock is held.
+// implements: REQ-SIG-051
+const char* SignalingApp::device_refusal(net::ConnectionId id, uint64_t now, JoinIdentity& who) {
+  auto der = server_->peer_certificate(id);
+  if (!der.has_value()) {
+    return "profile requires a device certificate";
+  }
+  if (org_ca_pem_.empty()) {
+    return "no organisation CA";
+  }
+  auto device = crypto::verify_device_certificate(*der, org_ca_pem_, now);
+  if (!device) {
+    return "device certificate does not verify";
+  }
+  if (device->account != who.account) {
+    return "device certificate of another account";
+  }
+  auto record = store_.device(device->fingerprint);
+  if (!record || record->username != who.account) {
+    return "device certificate not on record";
+  }
+  if (record->revoked.has_value()) {
+    return "device certificate revoked";
+  }
+  who.device_certificate = std::move(*der);
+  who.device_key = std::move(device->signature_public_key);
+  return nullptr;
+}
+
+// invitation_throttled says whether the meeting has seen
+// invitation_failures_per_minute failed invitation or PIN checks in the last
+// minute; if so the next attempt is refused unchecked (spec/06 "Sessions").
+// The map only holds meetings with recent failures.
+// implements: REQ-SIG-052
+bool SignalingApp::invitation_throttled(const std::string& meeting_id) {
+  auto it = invitation_failures_.find(meeting_id);
+  if (it == invitation_failures_.end()) {
+    return false;
+  }
+  const auto horizon = Clock::now() - std::chrono::minutes(1);
+  auto& times = it->second;
+  while (!times.empty() && times.front() < horizon) {
+    times.pop_front();
+  }
+  if (times.empty()) {
+    invitation_failures_.erase(it);
+    return false;
+  }
+  return times.size() >= config_.limits.invitation_failures_per_minute;
+}
+
 // implements: REQ-SIG-047
 void SignalingApp::hello(net::ConnectionId id, Connection& c, const protocol::Hello& h) {
-  const uint64_t now = unix_now();
+  const uint64_t now = unix_seconds();
   JoinIdentity who;
   who.display_name = h.display_name;
   std::optional<store::Store::Meeting> meeting;
@@ -207,8 +259,11 @@ void SignalingApp::hello(net::ConnectionId id, Connection& c, const protocol::He
         if (!h.pin.empty()) {
           pin = h.pin;
         }
-        if (!store_.check_invitation(h.meeting_id, h.invite_token, pin)) {
+        if (invitation_throttled(h.meeting_id)) {
+          refused = "too many failed invitations: throttled";
+        } else if (!store_.check_invitation(h.meeting_id, h.invite_token, pin)) {
           refused = "invitation, PIN, lock or end";
+          invitation_failures_[h.meeting_id].push_back(Clock::now());
         }
       }
     }
@@ -216,9 +271,7 @@ void SignalingApp::hello(net::ConnectionId id, Connection& c, const protocol::He
       refused = "profile requires an account";
     }
     if (refused == nullptr && profile->require_device_cert) {
-      // Device certificates (the secret profile) need the TLS client
-      // certificate path, which this server does not offer yet.
-      refused = "profile requires a device certificate";
+      refused = device_refusal(id, now, who);
     }
     if (refused != nullptr) {
       (void)store_.audit("auth_failed", meeting ? h.meeting_id : std::string(),
@@ -243,6 +296,7 @@ void SignalingApp::hello(net::ConnectionId id, Connection& c, const protocol::He
     settings.meeting_id = h.meeting_id;
     settings.title = meeting->title.substr(0, protocol::kMaxDisplayNameLen);
     settings.cipher_suite = profile->cipher_suite;
+    settings.require_device_cert = profile->require_device_cert;
     settings.commit_deadline = std::chrono::seconds(config_.limits.commit_deadline_seconds);
     settings.wait_timeout = std::chrono::seconds(config_.limits.wait_timeout_seconds);
     auto created = MeetingRoom::create(std::move(settings));
@@ -347,6 +401,13 @@ void SignalingApp::on_tick() {
   for (const auto& m : empty) {
     drop_room(m);
   }
+  std::vector<std::string> failed;
+  for (const auto& [meeting_id, times] : invitation_failures_) {
+    failed.push_back(meeting_id);
+  }
+  for (const auto& m : failed) {
+    (void)invitation_throttled(m);  // forgets failures older than a minute
+  }
 }
 
 std::optional<int64_t> SignalingApp::bearer_user(const net::HttpRequest& r) {
@@ -355,7 +416,7 @@ std::optional<int64_t> SignalingApp::bearer_user(const net::HttpRequest& r) {
     return std::nullopt;
   }
   std::lock_guard<std::mutex> lock(store_mutex_);
-  auto u = store_.resolve_login_token(*token, unix_now());
+  auto u = store_.resolve_login_token(*token, unix_seconds());
   if (!u) {
     return std::nullopt;
   }
@@ -372,7 +433,7 @@ net::HttpResponse SignalingApp::login(const net::HttpRequest& r) {
     totp = *t;
   }
   std::lock_guard<std::mutex> lock(store_mutex_);
-  const uint64_t now = unix_now();
+  const uint64_t now = unix_seconds();
   auto user =
       store_.verify_login(*body->get_string("username"), *body->get_string("password"), totp, now);
   if (!user) {
@@ -411,7 +472,7 @@ net::HttpResponse SignalingApp::create_meeting(const net::HttpRequest& r) {
     pin_view = *pin;
   }
   std::lock_guard<std::mutex> lock(store_mutex_);
-  const uint64_t now = unix_now();
+  const uint64_t now = unix_seconds();
   auto m =
       store_.create_meeting(*user, profile ? *profile : "open", pin_view, title ? *title : "", now);
   if (!m) {
@@ -439,7 +500,7 @@ net::HttpResponse SignalingApp::meeting_action(const net::HttpRequest& r,
     return http_error(401, "a login token is required");
   }
   std::lock_guard<std::mutex> lock(store_mutex_);
-  const uint64_t now = unix_now();
+  const uint64_t now = unix_seconds();
   auto m = store_.meeting(meeting_id);
   if (!m || m->host_user_id != *user) {
     return http_error(404, "no such meeting of yours");
@@ -462,6 +523,8 @@ net::HttpResponse SignalingApp::meeting_action(const net::HttpRequest& r,
       return http_error(500, "cannot rotate the invitation");
     }
     (void)store_.audit("invite_rotated", meeting_id, "", "", now);
+    // Guesses against the old invitation say nothing about the new one.
+    invitation_failures_.erase(meeting_id);
     const std::string link =
         "conclave://" + public_address_ + "/" + meeting_id + "?invite=" + to_hex(*token);
     o.set("invite_token", to_hex(*token));
@@ -610,7 +673,7 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
   // Everything else needs an administrator's login token.
   auto token = bearer(r);
   std::lock_guard<std::mutex> lock(store_mutex_);
-  const uint64_t now = unix_now();
+  const uint64_t now = unix_seconds();
   std::optional<store::Store::User> admin;
   if (token) {
     if (auto id = store_.resolve_login_token(*token, now)) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,9 @@ class SignalingApp final : public net::ServerHandler {
   void attach(net::Server* server) { server_ = server; }
   // set_public_address sets HOST:PORT for invitation links (known once listening).
   void set_public_address(std::string address) { public_address_ = std::move(address); }
+  // set_org_ca gives the organisation CA certificate (PEM) that device
+  // certificates must chain to (the secret profile); set once, before run.
+  void set_org_ca(std::string pem) { org_ca_pem_ = std::move(pem); }
 
   void on_open(net::ConnectionId id, const std::string& peer_address) override;
   void on_message(net::ConnectionId id, ByteView message) override;
@@ -63,6 +67,8 @@ class SignalingApp final : public net::ServerHandler {
   };
 
   void hello(net::ConnectionId id, Connection& c, const protocol::Hello& h);
+  const char* device_refusal(net::ConnectionId id, uint64_t now, JoinIdentity& who);
+  bool invitation_throttled(const std::string& meeting_id);
   void flush(const std::string& meeting_id, Outbox& out);
   net::HttpResponse login(const net::HttpRequest& r);
   net::HttpResponse create_meeting(const net::HttpRequest& r);
@@ -80,10 +86,13 @@ class SignalingApp final : public net::ServerHandler {
   std::mutex& store_mutex_;
   Metrics& metrics_;
   std::string public_address_;  // HOST:PORT for invitation links
+  std::string org_ca_pem_;      // the secret profile's device CA
   net::Server* server_ = nullptr;
   std::map<net::ConnectionId, Connection> connections_;
   std::map<std::string, std::unique_ptr<MeetingRoom>> rooms_;
   std::map<std::string, uint64_t> blob_bytes_;  // per meeting
+  // Failed invitation checks of the last minute, per meeting (REQ-SIG-052).
+  std::map<std::string, std::deque<Clock::time_point>> invitation_failures_;
 };
 
 // AdminApp serves the admin listener (loopback by default): /healthz,
@@ -103,8 +112,5 @@ class AdminApp final : public net::ServerHandler {
   const Metrics& metrics_;
   const SignalingApp& signaling_;
 };
-
-// unix_now is the wall clock in seconds, for the store.
-uint64_t unix_now();
 
 }  // namespace conclave::server

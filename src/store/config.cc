@@ -54,7 +54,7 @@ T narrow(int64_t v) {
 
 constexpr int64_t kOneTiB = int64_t{1} << 40;
 
-const std::array<KeySpec, 18> kKeys{{
+const std::array<KeySpec, 19> kKeys{{
     {"server", "listen_address", Kind::kString, 1, 253,
      [](ServerConfig& c, const Value& v) { c.listen_address = v.text; }},
     {"server", "port", Kind::kInteger, 1, 65535,
@@ -88,6 +88,10 @@ const std::array<KeySpec, 18> kKeys{{
     {"limits", "wait_timeout_seconds", Kind::kInteger, 10, 86400,
      [](ServerConfig& c, const Value& v) {
        c.limits.wait_timeout_seconds = narrow<uint32_t>(v.integer);
+     }},
+    {"limits", "invitation_failures_per_minute", Kind::kInteger, 1, 10000,
+     [](ServerConfig& c, const Value& v) {
+       c.limits.invitation_failures_per_minute = narrow<uint32_t>(v.integer);
      }},
     {"limits", "commit_deadline_seconds", Kind::kInteger, 1, 300,
      [](ServerConfig& c, const Value& v) {

@@ -31,6 +31,7 @@ struct LimitsConfig {
   uint32_t idle_timeout_seconds = 60;
   uint32_t wait_timeout_seconds = 600;
   uint32_t commit_deadline_seconds = 10;
+  uint32_t invitation_failures_per_minute = 20;  // per meeting; more are refused unchecked
   uint64_t blob_max_bytes = 16ull * 1024 * 1024;
   uint64_t blob_meeting_max_bytes = 256ull * 1024 * 1024;
   bool operator==(const LimitsConfig&) const = default;
@@ -51,7 +52,7 @@ struct ServerConfig {
   uint16_t admin_port = 8444;                // [admin] port
   std::string cert_file;                     // [tls] cert_file; empty: self-signed in data_dir
   std::string key_file;                      // [tls] key_file; set together with cert_file
-  std::string org_ca_file;  // [tls] org_ca_file; empty: generated in data_dir/ca
+  std::string org_ca_file;                   // [tls] org_ca_file; empty: generated in data_dir/ca
   LimitsConfig limits;                       // [limits]
   RetentionConfig retention;                 // [retention]
   bool operator==(const ServerConfig&) const = default;

@@ -23,11 +23,11 @@ constexpr size_t kMaxPinLen = 64;
 constexpr uint64_t kMaxStoredInt = static_cast<uint64_t>(INT64_MAX);
 
 constexpr std::array<std::string_view, 24> kAuditEvents{
-    "auth_ok",         "auth_failed",     "waiting",          "admitted",
-    "denied",          "blocked",         "excluded",         "left",
-    "role_change",     "epoch_change",    "meeting_start",    "meeting_end",
-    "meeting_created", "meeting_locked",  "meeting_unlocked", "invite_rotated",
-    "user_created",    "user_erased",     "totp_enabled",     "profile_changed",
+    "auth_ok",         "auth_failed",      "waiting",          "admitted",
+    "denied",          "blocked",          "excluded",         "left",
+    "role_change",     "epoch_change",     "meeting_start",    "meeting_end",
+    "meeting_created", "meeting_locked",   "meeting_unlocked", "invite_rotated",
+    "user_created",    "user_erased",      "totp_enabled",     "profile_changed",
     "audit_purged",    "settings_changed", "device_issued",    "device_revoked"};
 
 int64_t to_db(uint64_t v) { return static_cast<int64_t>(std::min(v, kMaxStoredInt)); }
@@ -306,10 +306,9 @@ Result<std::string> Store::export_user(std::string_view username) {
   for (const Device& d : devices) {
     out += first ? "" : ",";
     first = false;
-    out += "{\"serial\":" + json_string(d.serial_hex) + ",\"issued\":" +
-           std::to_string(d.issued) + ",\"not_after\":" + std::to_string(d.not_after) +
-           ",\"revoked\":" + (d.revoked ? std::to_string(*d.revoked) : std::string("null")) +
-           "}";
+    out += "{\"serial\":" + json_string(d.serial_hex) + ",\"issued\":" + std::to_string(d.issued) +
+           ",\"not_after\":" + std::to_string(d.not_after) +
+           ",\"revoked\":" + (d.revoked ? std::to_string(*d.revoked) : std::string("null")) + "}";
   }
   out += "],\"audit\":[";
   CONCLAVE_TRY_ASSIGN(const std::string alias, pseudonym(username));

@@ -10,6 +10,8 @@ namespace {
 
 class Hello : public ServerFixture {
  protected:
+  Hello() { config_.limits.invitation_failures_per_minute = 3; }
+
   // hello_as sends a Hello and reports whether the session was accepted
   // (SessionInfo) or closed without a single message.
   enum class Outcome { kAccepted, kClosedSilently, kOther };
@@ -48,6 +50,18 @@ class Hello : public ServerFixture {
     return text_of(r->body);
   }
 
+  // rotate has the host replace the invitation and returns the new token
+  // (empty, and a test failure, if the answer does not hold one).
+  Bytes rotate(const std::string& meeting_id) {
+    const std::string body = host_action(meeting_id, "rotate");
+    const auto at = body.find("\"invite_token\":\"");
+    EXPECT_NE(at, std::string::npos) << body;
+    auto token = at == std::string::npos ? Result<Bytes>(Error(Err::kDecode))
+                                         : from_hex(std::string_view(body).substr(at + 16, 64));
+    EXPECT_TRUE(token.has_value());
+    return token.has_value() ? *token : Bytes{};
+  }
+
   size_t auth_failures(const std::string& meeting_id) {
     const std::string a = audit_text(meeting_id);
     size_t n = 0;
@@ -63,15 +77,12 @@ class Hello : public ServerFixture {
 // verifies: REQ-SIG-047
 TEST_F(Hello, OldInvitationAfterRotateIsRefusedSilentlyAndAudited) {
   ASSERT_EQ(hello_as("eve", meeting_a_.id, meeting_a_.invite, ""), Outcome::kAccepted);
-  const std::string body = host_action(meeting_a_.id, "rotate");
-  const auto at = body.find("\"invite_token\":\"");
-  ASSERT_NE(at, std::string::npos);
-  auto fresh = from_hex(std::string_view(body).substr(at + 16, 64));
-  ASSERT_TRUE(fresh.has_value());
+  const Bytes fresh = rotate(meeting_a_.id);
+  ASSERT_FALSE(fresh.empty());
   const size_t before = auth_failures(meeting_a_.id);
   EXPECT_EQ(hello_as("eve", meeting_a_.id, meeting_a_.invite, ""), Outcome::kClosedSilently);
   EXPECT_EQ(auth_failures(meeting_a_.id), before + 1);
-  EXPECT_EQ(hello_as("eve", meeting_a_.id, *fresh, ""), Outcome::kAccepted);
+  EXPECT_EQ(hello_as("eve", meeting_a_.id, fresh, ""), Outcome::kAccepted);
 }
 
 // T-18: a locked meeting admits no invitation at all, not even the current
@@ -121,6 +132,26 @@ TEST_F(Hello, UnknownMeetingAndForgedLoginAreRefused) {
   EXPECT_EQ(hello_as("mallory", meeting_a_.id, {}, "", user_token_), Outcome::kClosedSilently);
   EXPECT_EQ(hello_as("mallory", meeting_a_.id, meeting_a_.invite, "", user_token_),
             Outcome::kAccepted);
+}
+
+// T-18: wrong PINs for a meeting are counted; past the per-minute limit (3
+// here) even the right invitation and PIN are refused unchecked, audited as
+// throttled, while other meetings are unaffected.
+// verifies: REQ-SIG-052
+TEST_F(Hello, RepeatedWrongPinsThrottleTheMeeting) {
+  for (const char* pin : {"0000", "1111", "2222"}) {
+    EXPECT_EQ(hello_as("eve", meeting_pin_.id, meeting_pin_.invite, pin), Outcome::kClosedSilently);
+  }
+  EXPECT_EQ(hello_as("eve", meeting_pin_.id, meeting_pin_.invite, "4321"),
+            Outcome::kClosedSilently);
+  EXPECT_NE(audit_text(meeting_pin_.id).find("throttled"), std::string::npos);
+  EXPECT_EQ(hello_as("eve", meeting_a_.id, meeting_a_.invite, ""), Outcome::kAccepted);
+  // The host needs no invitation and is not throttled; a new invitation
+  // starts a new count.
+  EXPECT_EQ(hello_as("host", meeting_pin_.id, {}, "", host_token_), Outcome::kAccepted);
+  const Bytes fresh = rotate(meeting_pin_.id);
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_EQ(hello_as("eve", meeting_pin_.id, fresh, "4321"), Outcome::kAccepted);
 }
 
 // T-18, T-17: anything but Hello as the first message closes the session

@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "core/reader.h"
+#include "core/unix_time.h"
 #include "crypto/mls/credential.h"
 #include "crypto/mls/external_senders.h"
 #include "crypto/signature.h"
@@ -197,7 +198,7 @@ void ServerFixture::SetUp() {
   ASSERT_TRUE(st.has_value()) << st.error().detail;
   store_.emplace(std::move(st).value());
 
-  const uint64_t now = server::unix_now();
+  const uint64_t now = unix_seconds();
   auto host = store_->create_user("host", "host password", false);
   auto root = store_->create_user("root", "root password", true);
   auto mallory = store_->create_user("mallory", "mallory password", false);

@@ -2,16 +2,23 @@
 //
 //   conclave login          obtain a login token
 //   conclave create-meeting create a meeting, print its link
+//   conclave device-request make this device's key and certificate request
 //   conclave join           join a meeting and run commands from stdin or a script
 #include <CLI/CLI.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
 #include <iterator>
 
+#include "client/device_credential.h"
 #include "client/https_api.h"
 #include "client/meeting_link.h"
+#include "core/unix_time.h"
 #include "crypto/tls/certificate.h"
+#include "crypto/tls/device_certificate.h"
 #include "events.h"
 #include "exit_codes.h"
 #include "join.h"
@@ -41,6 +48,58 @@ bool server_options(const std::string& server, const std::string& fingerprint,
   out->port = address->port;
   out->pinned_fingerprint = std::move(fp).value();
   return true;
+}
+
+bool read_text_file(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return false;
+  }
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return static_cast<bool>(in) || in.eof();
+}
+
+// write_new_file creates `path` (never replacing a file) with owner-only
+// permissions when `private_key` is set.
+bool write_new_file(const std::string& path, std::string_view text, bool private_key) {
+  const int fd =
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, private_key ? 0600 : 0644);
+  if (fd < 0) {
+    return false;
+  }
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return ::close(fd) == 0;
+}
+
+// load_device reads --device-cert, --device-key and --org-ca and checks them
+// (the secret profile); nullptr after printing why.
+std::shared_ptr<const client::DeviceCredential> load_device(const std::string& cert_file,
+                                                            const std::string& key_file,
+                                                            const std::string& ca_file) {
+  std::string cert, key, ca;
+  if (!read_text_file(cert_file, &cert) || !read_text_file(key_file, &key) ||
+      !read_text_file(ca_file, &ca)) {
+    std::cerr << "conclave: cannot read --device-cert, --device-key or --org-ca\n";
+    return nullptr;
+  }
+  SecretBytes key_pem(key.size());
+  std::copy(key.begin(), key.end(), key_pem.mutable_view().begin());
+  std::string why;
+  auto device = client::load_device_credential(cert, key_pem, ca, unix_seconds(), &why);
+  if (!device) {
+    std::cerr << "conclave: --device-cert " << cert_file << ": "
+              << (why.empty() ? std::string(device.error().detail) : why) << "\n";
+    return nullptr;
+  }
+  return *device;
 }
 
 int report_failure(const char* what, const Error& e) {
@@ -94,6 +153,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   create->add_option("--pin", pin, "Meeting PIN");
 
+  // device-request
+  auto* device_request = app.add_subcommand(
+      "device-request",
+      "Make this device's key and a certificate request for the secret profile; an "
+      "administrator turns the request into a certificate (conclave-server admin device-issue)");
+  std::string key_out;
+  std::string request_out;
+  device_request->add_option("--user", user, "Your account name")->required();
+  device_request->add_option("--key-out", key_out, "Write the new private key here (0600)")
+      ->required();
+  device_request->add_option("--out", request_out, "Write the request (PEM) here")->required();
+
   // join
   auto* join = app.add_subcommand(
       "join",
@@ -126,6 +197,17 @@ int main(int argc, char** argv) {
                    "verified");
   join->add_option("--wait-timeout", wait_timeout, "Seconds a `wait` may take")
       ->capture_default_str();
+  std::string device_cert;
+  std::string device_key;
+  std::string org_ca;
+  auto* cert_opt = join->add_option("--device-cert", device_cert,
+                                    "Device certificate (secret profile meetings)");
+  auto* key_opt = join->add_option("--device-key", device_key, "Its private key");
+  auto* ca_opt = join->add_option("--org-ca", org_ca,
+                                  "Organisation CA certificate every member must chain to");
+  cert_opt->needs(key_opt)->needs(ca_opt);
+  key_opt->needs(cert_opt);
+  ca_opt->needs(cert_opt);
 
   try {
     app.parse(argc, argv);
@@ -135,6 +217,26 @@ int main(int argc, char** argv) {
   }
 
   net::ClientOptions options;
+  if (*device_request) {
+    auto request = crypto::generate_device_request(user);
+    if (!request) {
+      return report_failure("device-request failed", request.error());
+    }
+    const auto key = request->key_pem.view();
+    if (!write_new_file(key_out,
+                        std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
+                        true)) {
+      std::cerr << "conclave: cannot create " << key_out << " (it must not exist yet)\n";
+      return kExitFailure;
+    }
+    if (!write_new_file(request_out, request->csr_pem, false)) {
+      std::cerr << "conclave: cannot create " << request_out << " (it must not exist yet)\n";
+      return kExitFailure;
+    }
+    std::cout << "wrote the device key to " << key_out << " and the request to " << request_out
+              << "; give the request to your administrator\n";
+    return kExitOk;
+  }
   if (*login) {
     if (!server_options(server, fingerprint, &options)) {
       return kExitUsage;
@@ -200,6 +302,16 @@ int main(int argc, char** argv) {
   if (!login_token) {
     std::cerr << "conclave: --token: expected hex\n";
     return kExitUsage;
+  }
+  if (!device_cert.empty()) {
+    jo.session.device = load_device(device_cert, device_key, org_ca);
+    if (jo.session.device == nullptr) {
+      return kExitUsage;
+    }
+    // The same key authenticates the TLS session (spec/06 "Device certificates").
+    options.client_cert_pem = jo.session.device->cert_pem;
+    options.client_key_pem =
+        std::make_shared<const SecretBytes>(jo.session.device->key_pem.clone());
   }
   jo.server = options;
   jo.session.meeting_id = meeting;

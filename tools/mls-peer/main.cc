@@ -36,6 +36,7 @@
 
 #include "core/bytes.h"
 #include "core/result.h"
+#include "core/unix_time.h"
 #include "crypto/mls/cipher_suite.h"
 #include "crypto/mls/credential.h"
 #include "crypto/mls/group.h"
@@ -209,8 +210,6 @@ const char* kind_name(ReceivedKind kind) {
   return "unknown";
 }
 
-uint64_t now_seconds() { return static_cast<uint64_t>(std::time(nullptr)); }
-
 // ---- the client -------------------------------------------------------------
 
 class Client {
@@ -361,7 +360,7 @@ class Client {
     credential.credential_type = CredentialType::kBasic;
     credential.identity = std::move(identity);
     KeyPackageOptions options;
-    uint64_t now = now_seconds();
+    uint64_t now = unix_seconds();
     options.lifetime = Lifetime{now - kLifetimeBeforeSeconds, now + kLifetimeAfterSeconds};
     return fail_on(create_key_package(suite_, credential, sig.private_key, sig.public_key, options),
                    "create_key_package");

@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "core/unix_time.h"
 #include "crypto/mls/external_senders.h"
 #include "crypto/mls/message_protection.h"
 #include "crypto/mls/roles.h"
 #include "crypto/signature.h"
+#include "crypto/tls/device_certificate.h"
 
 namespace conclave::client {
 namespace {
@@ -102,6 +104,9 @@ class SessionTest : public ::testing::Test {
     cfg.meeting_id = "m1";
     cfg.display_name = name;
     cfg.download_dir = download_dir_.string();
+    if (auto it = devices_.find(name); it != devices_.end()) {
+      cfg.device = it->second;
+    }
     p.s = std::make_unique<Session>(
         cfg,
         [&p](const SignalingMessage& m) -> Result<void> {
@@ -301,6 +306,22 @@ class SessionTest : public ::testing::Test {
     }
   }
 
+  // enrol gives `name` a device certificate of the CA `ca` (the secret
+  // profile); make() then configures its session with it.
+  void enrol(const std::string& name, const crypto::CertificateAndKey& ca) {
+    auto request = crypto::generate_device_request(name);
+    ASSERT_TRUE(request.has_value());
+    auto issued = crypto::issue_device_certificate(ca.cert_pem, ca.key_pem, request->csr_pem, name,
+                                                   30, unix_seconds());
+    ASSERT_TRUE(issued.has_value());
+    std::string why;
+    auto device = load_device_credential(issued->cert_pem, request->key_pem, ca.cert_pem,
+                                         unix_seconds(), &why);
+    ASSERT_TRUE(device.has_value()) << why;
+    devices_[name] = *device;
+  }
+
+  std::map<std::string, std::shared_ptr<const DeviceCredential>> devices_;
   crypto::SignatureKeyPair server_keys_;
   Bytes external_sender_;
   MemoryBlobStore blobs_;
@@ -597,6 +618,113 @@ TEST_F(SessionTest, LeaveSendsLeaveAndCloses) {
   (void)take<protocol::Leave>(bob);
   EXPECT_EQ(bob.s->state(), SessionState::kClosed);
   EXPECT_FALSE(bob.s->chat("x").has_value());
+}
+
+// ---- member credentials (the secret profile)
+
+crypto::CertificateAndKey make_ca(const char* name) {
+  auto ca = crypto::generate_org_ca(name, 30);
+  EXPECT_TRUE(ca.has_value());
+  return ca.has_value() ? std::move(ca).value() : crypto::CertificateAndKey{};
+}
+
+// verifies: REQ-CLIENT-010
+TEST_F(SessionTest, DeviceMembersUseTheirCertificatesAndAreNamedByAccount) {
+  const auto ca = make_ca("Org CA");
+  for (const char* n : {"host", "bob", "carol"}) {
+    enrol(n, ca);
+  }
+  Peer& host = meeting({"bob", "carol"});
+  expect_same_state();
+  const mls::LeafNode* leaf = host.s->group()->tree().leaf(host.s->group()->own_leaf());
+  ASSERT_NE(leaf, nullptr);
+  EXPECT_EQ(leaf->credential.credential_type, mls::CredentialType::kX509);
+  ASSERT_EQ(leaf->credential.certificates.size(), 1u);
+  EXPECT_EQ(leaf->credential.certificates[0].cert_data, devices_["host"]->cert_der);
+  EXPECT_EQ(leaf->signature_key, devices_["host"]->public_key);
+  std::set<std::string> names;
+  for (const MemberInfo& m : peer("carol").s->members()) {
+    names.insert(m.name);
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"host", "bob", "carol"}));
+}
+
+// verifies: REQ-CLIENT-010
+TEST_F(SessionTest, DeviceMemberRefusesAJoinerWithoutACertificateOfItsCa) {
+  const auto ca = make_ca("Org CA");
+  const auto other = make_ca("Other CA");
+  enrol("host", ca);
+  enrol("bob", ca);
+  enrol("mallory", other);  // a device of another organisation
+  Peer& host = meeting({"bob"});
+  const uint64_t before = host.s->epoch();
+  // A joiner with a basic credential, and one whose certificate another CA
+  // issued: the moderator's own policy refuses to commit either Add.
+  for (const char* n : {"eve", "mallory"}) {
+    Peer& p = make(n);
+    connect(p, false);
+    (void)host.s->admit(n);
+    serve(host);
+    EXPECT_FALSE(p.s->is_member()) << n;
+    EXPECT_EQ(host.s->epoch(), before) << n;
+  }
+  // The server injecting the same Add itself: every member refuses it.
+  auto sig = crypto::generate_signature_key_pair(kSuite.signature_scheme());
+  ASSERT_TRUE(sig.has_value());
+  mls::Credential cred;
+  cred.credential_type = mls::CredentialType::kX509;
+  cred.certificates.push_back(mls::Certificate{devices_["bob"]->cert_der});  // bob's, not its key
+  mls::KeyPackageOptions opts;
+  opts.extra_extensions = {mls::kExtConclaveRoles};
+  auto kp = mls::create_key_package(kSuite, cred, sig->private_key, sig->public_key, opts);
+  ASSERT_TRUE(kp.has_value());
+  relay(epoch_, server_proposal(*host.s->group(), mls::Proposal{mls::Add{kp->key_package}}));
+  for (Peer* m : members_) {
+    const Event* alert = m->last(EventType::kSecurityAlert);
+    ASSERT_NE(alert, nullptr) << m->name;
+    EXPECT_EQ(alert->error_code, static_cast<uint16_t>(Err::kPolicyViolation));
+    EXPECT_EQ(m->s->epoch(), before);
+  }
+}
+
+// verifies: REQ-CLIENT-010
+TEST_F(SessionTest, MemberWithoutDeviceCredentialAcceptsBasicCredentialsOnly) {
+  const auto ca = make_ca("Org CA");
+  enrol("bob", ca);  // bob has a device; the host (no device) takes basic only
+  Peer& host = make("host");
+  connect(host, true);
+  Peer& bob = make("bob");
+  connect(bob, false);
+  (void)host.s->admit("bob");
+  serve(host);
+  EXPECT_FALSE(bob.s->is_member());
+  EXPECT_EQ(host.s->epoch(), 0u);
+}
+
+// verifies: REQ-CLIENT-010
+TEST(DeviceCredential, LoadChecksTheCaAndTheKey) {
+  const auto ca = make_ca("Org CA");
+  const auto other = make_ca("Other CA");
+  auto request = crypto::generate_device_request("alice");
+  ASSERT_TRUE(request.has_value());
+  auto issued = crypto::issue_device_certificate(ca.cert_pem, ca.key_pem, request->csr_pem, "alice",
+                                                 30, unix_seconds());
+  ASSERT_TRUE(issued.has_value());
+  std::string why;
+  auto ok =
+      load_device_credential(issued->cert_pem, request->key_pem, ca.cert_pem, unix_seconds(), &why);
+  ASSERT_TRUE(ok.has_value()) << why;
+  EXPECT_EQ((*ok)->account, "alice");
+  EXPECT_FALSE(load_device_credential(issued->cert_pem, request->key_pem, other.cert_pem,
+                                      unix_seconds(), &why)
+                   .has_value());
+  EXPECT_FALSE(why.empty());
+  auto another = crypto::generate_device_request("alice");
+  ASSERT_TRUE(another.has_value());
+  auto wrong_key =
+      load_device_credential(issued->cert_pem, another->key_pem, ca.cert_pem, unix_seconds(), &why);
+  EXPECT_FALSE(wrong_key.has_value());
+  EXPECT_EQ(why, "the device key is not the key of the device certificate");
 }
 
 }  // namespace

@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "core/reader.h"
+#include "core/unix_time.h"
 #include "crypto/mls/external_senders.h"
 #include "crypto/mls/group.h"
 #include "crypto/mls/mls_message.h"
 #include "crypto/mls/roles.h"
 #include "crypto/signature.h"
+#include "crypto/tls/device_certificate.h"
 
 namespace conclave::server {
 namespace {
@@ -485,6 +487,99 @@ TEST_F(MeetingRoomTest, ChatOfThePreviousEpochIsRelayedOlderIsNot) {
   auto err = bob.take<protocol::ErrorMessage>();
   ASSERT_EQ(err.size(), 1u);
   EXPECT_EQ(err[0].code, static_cast<uint16_t>(Err::kWrongEpoch));
+}
+
+// ---- the secret profile: credentials bound to the device certificate
+
+// A device enrolled with an organisation CA: its certificate (DER) and key.
+struct Device {
+  Bytes cert_der;
+  SecretBytes key;
+  Bytes public_key;
+};
+
+Device enrol(const crypto::CertificateAndKey& ca, const std::string& account) {
+  Device d;
+  auto request = crypto::generate_device_request(account);
+  CONCLAVE_ASSERT(request.has_value());
+  auto issued = crypto::issue_device_certificate(ca.cert_pem, ca.key_pem, request->csr_pem, account,
+                                                 30, unix_seconds());
+  CONCLAVE_ASSERT(issued.has_value());
+  d.cert_der = *crypto::certificate_der(issued->cert_pem);
+  d.key = *crypto::device_signature_key(request->key_pem);
+  d.public_key = *crypto::signature_public_key(crypto::SignatureScheme::kEcdsaP256Sha256, d.key);
+  return d;
+}
+
+// host_accepted creates a secret-profile room, joins the host with the TLS
+// client certificate `tls` (as Hello established it) and submits a
+// KeyPackage made with `credential` and the key `key`: whether the room
+// admitted it (epoch 0) rather than refusing the KeyPackage.
+bool host_accepted(const Device& tls, const mls::Credential& credential, const SecretBytes& key,
+                   const Bytes& public_key, bool require_device_cert = true) {
+  RoomSettings settings;
+  settings.meeting_id = "m1";
+  settings.cipher_suite = kSuite;
+  settings.require_device_cert = require_device_cert;
+  auto room = MeetingRoom::create(settings);
+  CONCLAVE_ASSERT(room.has_value());
+  JoinIdentity who;
+  who.display_name = "ada";
+  who.account = "ada";
+  who.host = true;
+  who.block_key = "account:ada";
+  who.blob_token = Bytes(32, 1);
+  if (require_device_cert) {
+    who.device_certificate = tls.cert_der;
+    who.device_key = tls.public_key;
+  }
+  Outbox out;
+  const auto now = Clock::now();
+  (*room)->join(1, who, now, out);
+  mls::KeyPackageOptions opts;
+  opts.extra_extensions = {mls::kExtConclaveRoles};
+  auto kp = mls::create_key_package(suite(), credential, key, public_key, opts);
+  CONCLAVE_ASSERT(kp.has_value());
+  Outbox submitted;
+  (*room)->receive(1, protocol::SubmitKeyPackage{mls_bytes(mls::MlsMessage{kp->key_package})}, now,
+                   submitted);
+  for (const auto& [to, m] : submitted.messages) {
+    if (std::holds_alternative<protocol::Admitted>(m)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+mls::Credential x509_of(const Bytes& der) {
+  mls::Credential c;
+  c.credential_type = mls::CredentialType::kX509;
+  c.certificates.push_back(mls::Certificate{der});
+  return c;
+}
+
+// verifies: REQ-SIG-051
+TEST(MeetingRoomDevices, KeyPackageMustCarryTheSessionsDeviceCertificateAndKey) {
+  auto ca = crypto::generate_org_ca("Org CA", 30);
+  ASSERT_TRUE(ca.has_value());
+  const Device ada = enrol(*ca, "ada");
+  const Device other = enrol(*ca, "ada");  // a second device of the same account
+  // The session's own certificate and key: accepted.
+  EXPECT_TRUE(host_accepted(ada, x509_of(ada.cert_der), ada.key, ada.public_key));
+  // A basic credential, another device's certificate, or the right
+  // certificate over another key: refused.
+  mls::Credential basic;
+  basic.identity = Bytes{'a', 'd', 'a'};
+  EXPECT_FALSE(host_accepted(ada, basic, ada.key, ada.public_key));
+  EXPECT_FALSE(host_accepted(ada, x509_of(other.cert_der), other.key, other.public_key));
+  EXPECT_FALSE(host_accepted(ada, x509_of(ada.cert_der), other.key, other.public_key));
+  // A chain where one certificate is expected.
+  mls::Credential two = x509_of(ada.cert_der);
+  two.certificates.push_back(mls::Certificate{ada.cert_der});
+  EXPECT_FALSE(host_accepted(ada, two, ada.key, ada.public_key));
+  // In a meeting without device certificates, x509 credentials are refused.
+  EXPECT_FALSE(host_accepted(ada, x509_of(ada.cert_der), ada.key, ada.public_key, false));
+  EXPECT_TRUE(host_accepted(ada, basic, ada.key, ada.public_key, false));
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ max_connections_per_address = 8
 idle_timeout_seconds = 120
 wait_timeout_seconds = 900
 commit_deadline_seconds = 15
+invitation_failures_per_minute = 7
 blob_max_bytes = 1048576
 blob_meeting_max_bytes = 104857600
 
@@ -68,6 +69,7 @@ TEST(Config, parses_every_key) {
   EXPECT_EQ(c->limits.idle_timeout_seconds, 120u);
   EXPECT_EQ(c->limits.wait_timeout_seconds, 900u);
   EXPECT_EQ(c->limits.commit_deadline_seconds, 15u);
+  EXPECT_EQ(c->limits.invitation_failures_per_minute, 7u);
   EXPECT_EQ(c->limits.blob_max_bytes, 1048576u);
   EXPECT_EQ(c->limits.blob_meeting_max_bytes, 104857600u);
   EXPECT_EQ(c->retention.meetings_days, 7u);

@@ -489,8 +489,7 @@ TEST_F(StoreTest, devices_are_recorded_per_account_and_revocation_is_permanent) 
   EXPECT_EQ(error_of(store().add_device("alice", device_with(3, "0a1b", kNow))),
             Err::kAlreadyExists);
   EXPECT_EQ(error_of(store().add_device("carol", device_with(4, "0e", kNow))), Err::kNotFound);
-  EXPECT_EQ(error_of(store().add_device("alice", device_with(5, "", kNow))),
-            Err::kInvalidArgument);
+  EXPECT_EQ(error_of(store().add_device("alice", device_with(5, "", kNow))), Err::kInvalidArgument);
 
   auto d = store().device(Bytes(32, 1));
   ASSERT_TRUE(d.has_value());

@@ -1,0 +1,118 @@
+"""Shared pieces of the end-to-end scripts: a `conclave join --json`
+participant driven through stdin, a command runner, and the server process
+on a free loopback port."""
+import json
+import queue
+import subprocess
+import threading
+import time
+
+WAIT = 60  # seconds any single expected event may take
+
+
+class Failure(Exception):
+    pass
+
+
+class Participant:
+    """One `conclave join --json` process, driven through stdin."""
+
+    def __init__(self, name, argv, log_dir):
+        self.name = name
+        self.events = []
+        self.q = queue.Queue()
+        self.stderr = open(log_dir / f"{name}.stderr", "w")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.stderr, text=True, bufsize=1)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                ev = json.loads(line)
+            except json.JSONDecodeError:
+                ev = {"event": "unparsed", "text": line}
+            self.q.put(ev)
+        self.q.put({"event": "__eof__"})
+
+    def cmd(self, line):
+        if self.proc.poll() is not None:
+            raise Failure(f"{self.name}: process exited ({self.proc.returncode}) before '{line}'")
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def pump(self):
+        while True:
+            try:
+                self.events.append(self.q.get_nowait())
+            except queue.Empty:
+                return
+
+    def wait_for(self, pred, what, timeout=WAIT, start=0):
+        """The first event from index `start` on that satisfies `pred`."""
+        deadline = time.time() + timeout
+        seen = start
+        while True:
+            self.pump()
+            for ev in self.events[seen:]:
+                if pred(ev):
+                    return ev
+            seen = len(self.events)
+            if time.time() > deadline:
+                tail = json.dumps(self.events[-5:])
+                raise Failure(f"{self.name}: no {what} within {timeout}s; last events: {tail}")
+            try:
+                self.events.append(self.q.get(timeout=0.2))
+            except queue.Empty:
+                pass
+
+    def has(self, pred):
+        self.pump()
+        return any(pred(ev) for ev in self.events)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.stderr.close()
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, **kw)
+    if r.returncode != 0:
+        raise Failure(f"{' '.join(map(str, cmd))} failed ({r.returncode}): {r.stderr.strip()}")
+    return r.stdout
+
+
+def start_server(server_bin, data, logs, ready):
+    """Starts conclave-server on free loopback ports; returns (process, ready info)."""
+    if ready.exists():
+        ready.unlink()
+    server_log = open(logs / "server.log", "w")
+    server = subprocess.Popen([server_bin, "--data-dir", data, "--port", "0", "--admin-port", "0",
+                               "--ready-file", ready], stdout=server_log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while not ready.exists():
+        if server.poll() is not None or time.time() > deadline:
+            raise Failure(f"conclave-server did not start; see {logs / 'server.log'}")
+        time.sleep(0.1)
+    return server, json.loads(ready.read_text())
+
+
+def stop_server(server):
+    if server is None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
