@@ -1,7 +1,7 @@
-// Targets: media::parse_media_packet, media::parse_hop_header, media::parse_media_header,
-// media::parse_media_payload, media::write_hop_header, media::write_media_header,
-// media::MediaPath::open Requirements: REQ-MEDIA-001, REQ-MEDIA-002, REQ-MEDIA-004, REQ-MEDIA-006,
-// REQ-MEDIA-007, REQ-MEDIA-008
+// Targets: parse_media_packet, parse_hop_header, parse_media_header, parse_media_payload
+// Targets: write_hop_header, write_media_header, MediaPath::open (namespace conclave::media)
+// Requirements: REQ-MEDIA-001, REQ-MEDIA-002, REQ-MEDIA-004, REQ-MEDIA-006
+// Requirements: REQ-MEDIA-007, REQ-MEDIA-008
 //
 // Input: any bytes, read three ways:
 //  1. as a whole packet: if it parses, the hop header re-encodes to exactly
