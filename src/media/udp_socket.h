@@ -21,6 +21,12 @@ namespace conclave::media {
 // The most datagrams one recv_batch or send_batch call moves: the
 // recvmmsg/sendmmsg arrays live on the stack.
 inline constexpr size_t kMaxUdpBatch = 64;
+// The most datagrams one UDP GSO send carries (the kernel's UDP_MAX_SEGMENTS
+// is at least 64).
+inline constexpr size_t kMaxGsoSegments = 64;
+// The most bytes one UDP GSO send carries: the largest IPv4 UDP payload,
+// since the kernel builds the whole send as one datagram before splitting it.
+inline constexpr size_t kMaxGsoBytes = 65507;
 
 // RecvSlot is one datagram buffer for recv_batch. On return `len` is the
 // datagram's length and `from` its source; `truncated` is set when the
@@ -76,6 +82,15 @@ class UdpSocket {
   // buffer is full; 0 if it is full already). A destination of another
   // address family, or a signaling address, is kInvalidArgument.
   [[nodiscard]] Result<size_t> send_batch(std::span<const SendItem> items);
+
+  // send_segments sends `segments` to `to` as one UDP GSO send (UDP_SEGMENT):
+  // the kernel splits the buffer into datagrams of segments[0].size() bytes.
+  // Every segment but the last must have that size, the last at most that
+  // size, and there may be at most kMaxGsoSegments of them and
+  // kMaxGsoBytes in all (kInvalidArgument otherwise). Returns the number of datagrams sent: all or
+  // 0 (send buffer full). kUnsupported if the kernel lacks UDP GSO.
+  [[nodiscard]] Result<size_t> send_segments(std::span<const ByteView> segments,
+                                             const PeerAddress& to);
 
   int fd() const { return fd_; }
 

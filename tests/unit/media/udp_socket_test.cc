@@ -132,6 +132,39 @@ TEST(UdpSocket, dscp_is_set_on_the_socket) {
   EXPECT_EQ(a->dscp().value(), kDscpAf41);
 }
 
+TEST(UdpSocket, gso_send_arrives_as_separate_datagrams) {
+  auto a = bound();
+  auto b = bound();
+  std::vector<Bytes> segs;
+  for (size_t i = 0; i < 5; ++i) {
+    segs.emplace_back(i + 1 < 5 ? 1200 : 700, static_cast<uint8_t>(0x10 + i));
+  }
+  std::vector<ByteView> views(segs.begin(), segs.end());
+  auto sent = a->send_segments(views, b->local_address().value());
+  if (!sent.has_value() && sent.error().code == Err::kUnsupported) {
+    GTEST_SKIP() << "kernel without UDP GSO";
+  }
+  ASSERT_TRUE(sent.has_value());
+  ASSERT_EQ(*sent, segs.size());
+  std::vector<Bytes> bufs(segs.size(), Bytes(kMaxPacketLen));
+  std::vector<RecvSlot> slots;
+  for (Bytes& buf : bufs) {
+    slots.push_back(slot(buf));
+  }
+  ASSERT_EQ(recv_all(*b, slots, segs.size()), segs.size());
+  for (size_t i = 0; i < segs.size(); ++i) {
+    EXPECT_EQ(Bytes(bufs[i].begin(), bufs[i].begin() + static_cast<long>(slots[i].len)), segs[i]);
+  }
+  // More than kMaxGsoBytes in one send is refused.
+  const Bytes seg(1200, 1);
+  const std::vector<ByteView> too_many(kMaxGsoBytes / 1200 + 1, ByteView(seg));
+  EXPECT_EQ(error_of(a->send_segments(too_many, b->local_address().value())),
+            Err::kInvalidArgument);
+  // Unequal middle segments are refused.
+  views[1] = ByteView(segs[4]);
+  EXPECT_EQ(error_of(a->send_segments(views, b->local_address().value())), Err::kInvalidArgument);
+}
+
 // A client path and a server path talking through two loopback sockets: the
 // server learns the client's address from its first packet and answers only
 // there.
