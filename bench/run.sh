@@ -25,7 +25,7 @@ done
 
 if [[ $build -eq 1 ]]; then
   cmake --preset dev >/dev/null
-  cmake --build --preset dev --target crypto_bench mls_bench -j "$(nproc)" >/dev/null
+  cmake --build --preset dev --target crypto_bench mls_bench udp_reflector -j "$(nproc)" >/dev/null
 fi
 
 # Library versions, for the result file (the programs cannot ask dpkg).
@@ -38,6 +38,7 @@ trap 'rm -rf "$tmp"' EXIT
 bin=build/dev/bench
 "$bin/crypto_bench" --json "$tmp/crypto_bench.json" "${full[@]}" || exit 2
 "$bin/mls_bench" --json "$tmp/mls_bench.json" "${full[@]}" || exit 2
+"$bin/udp_reflector" --json "$tmp/udp_reflector.json" "${full[@]}" || exit 2
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //; s/([^)]*)//g' \
   | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//' | cut -c1-40)
@@ -45,7 +46,8 @@ mode=short
 [[ ${#full[@]} -gt 0 ]] && mode=full
 out="bench/results/$(date -u +%Y-%m-%dT%H%MZ)-$(hostname -s)-${cpu:-unknown}-$mode.json"
 
-python3 - "$out" "$mode" "$tmp/crypto_bench.json" "$tmp/mls_bench.json" <<'PY'
+python3 - "$out" "$mode" "$tmp/crypto_bench.json" "$tmp/mls_bench.json" \
+  "$tmp/udp_reflector.json" <<'PY'
 import json, sys
 out, mode, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
 runs = [json.load(open(p)) for p in paths]

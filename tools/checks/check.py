@@ -6,15 +6,19 @@ non-zero if there is any. Standard library only.
 
   format                    every C++ file matches .clang-format (REQ-BUILD-006)
   crypto-boundary           only src/crypto includes BoringSSL (REQ-CRYPTO-001)
-  layering                  includes follow core <- crypto <- protocol <- ... (REQ-BUILD-003)
+  layering                  includes follow core <- crypto <- protocol <- ... (REQ-BUILD-003),
+                            and media includes no MLS or SFrame header (REQ-MEDIA-011)
   fuzz-twins                every parse_* in a src/ header has a fuzz target,
                             every target a non-empty seed corpus (REQ-BUILD-004)
   hardening BIN...          PIE, full RELRO, stack protector, fortify (REQ-BUILD-002)
   release-marker BIN...     no binary carries the fuzzing-mode marker (REQ-BUILD-001)
   fuzz-marker BIN...        every binary carries it (proves the check above can fail)
   werror COMPILE_COMMANDS   every compile command of this build has -Werror (REQ-BUILD-005)
+  forbidden-symbols BIN...  no binary defines a conclave::mls or conclave::sframe
+                            symbol (binaries built from the media transport only; REQ-MEDIA-011)
 """
 # implements: REQ-BUILD-002, REQ-BUILD-003, REQ-BUILD-004, REQ-BUILD-005, REQ-BUILD-006, REQ-CRYPTO-001
+# implements: REQ-MEDIA-011
 
 import os
 import re
@@ -39,10 +43,17 @@ ALLOWED = {
     # size limit from protocol/wire/signaling_limits.h (its default read limit).
     "net": {"core", "crypto", "protocol", "net"},
     "store": {"core", "crypto", "store"},
-    "server": {"core", "crypto", "protocol", "net", "store", "server"},
+    # server: the SFU (issue #5) uses the media transport.
+    "server": {"core", "crypto", "protocol", "media", "net", "store", "server"},
     "client": {"core", "crypto", "protocol", "media", "net", "client"},
     "gateway": {"core", "crypto", "protocol", "media", "client", "gateway"},
     "store": {"core", "crypto", "store"},
+}
+# Sub-folders an area may not include although it may include their parent:
+# the media transport (and the SFU after it) must not see group-key or
+# media-key code (spec/07-media-transport.md#build-separation, SF-12).
+FORBIDDEN_PREFIXES = {
+    "media": ("crypto/mls/", "crypto/sframe/"),
 }
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 
@@ -117,6 +128,11 @@ def check_layering(_args):
             if not m:
                 continue
             target = m.group(1).split("/")[0]
+            for prefix in FORBIDDEN_PREFIXES.get(area, ()):
+                if m.group(1).startswith(prefix):
+                    print(f"layering: {rel(p)}:{n} includes {m.group(1)}, but {area}/ may not "
+                          f"include anything under {prefix} (spec/07-media-transport.md)")
+                    problems += 1
             if target in ALLOWED and target not in allowed:
                 print(f"layering: {rel(p)}:{n} includes {m.group(1)}, but {area}/ may depend "
                       f"only on {', '.join(sorted(allowed))}")
@@ -222,6 +238,25 @@ def check_werror(args):
     return 1 if missing or not commands else 0
 
 
+FORBIDDEN_NAMESPACES = ("conclave::mls::", "conclave::sframe::")
+
+
+def check_forbidden_symbols(binaries):
+    problems = 0
+    for b in binaries:
+        # Defined symbols only: an undefined reference would fail the link
+        # anyway, and the question is what the binary contains.
+        out = subprocess.run(["nm", "-C", "--defined-only", b], capture_output=True,
+                             text=True, check=True).stdout
+        found = sorted({line.split(" ", 2)[-1] for line in out.splitlines()
+                        if any(ns in line for ns in FORBIDDEN_NAMESPACES)})
+        for sym in found[:10]:
+            print(f"forbidden-symbols: {b} defines {sym}")
+        problems += len(found)
+    print(f"forbidden-symbols: {len(binaries)} binaries checked, {problems} MLS/SFrame symbol(s)")
+    return 1 if problems or not binaries else 0
+
+
 COMMANDS = {
     "format": check_format,
     "crypto-boundary": check_crypto_boundary,
@@ -231,6 +266,7 @@ COMMANDS = {
     "release-marker": check_release_marker,
     "fuzz-marker": check_fuzz_marker,
     "werror": check_werror,
+    "forbidden-symbols": check_forbidden_symbols,
 }
 
 
