@@ -16,6 +16,8 @@
 namespace conclave::client {
 namespace {
 
+namespace csm = protocol::client_session;
+
 // What a failed Hello looks like to the client: the server closes without a
 // reply (spec 06 "Sessions": no oracle before authentication), so the client
 // can only list the causes.
@@ -100,24 +102,6 @@ Result<std::string> save_new_file(const std::string& dir, std::string_view name,
 
 }  // namespace
 
-const char* to_string(SessionState s) {
-  switch (s) {
-    case SessionState::kIdle:
-      return "idle";
-    case SessionState::kHelloSent:
-      return "hello_sent";
-    case SessionState::kWaiting:
-      return "waiting";
-    case SessionState::kDenied:
-      return "denied";
-    case SessionState::kMember:
-      return "member";
-    case SessionState::kClosed:
-      return "closed";
-  }
-  return "unknown";
-}
-
 const char* to_string(EventType t) {
   switch (t) {
     case EventType::kSessionInfo:
@@ -196,6 +180,66 @@ Result<void> check_member_leaf(const DeviceCredential* device, const mls::LeafNo
 
 }  // namespace
 
+// --- the state machine (spec/state-machines/client.csv) ---
+
+void Session::protocol_error(const char* what) {
+  Event e;
+  e.type = EventType::kError;
+  e.error_code = static_cast<uint16_t>(Err::kUnexpectedMessage);
+  e.detail = std::string("protocol error: ") + what + " is not expected in state " +
+             to_string(state_) + " (spec/state-machines/client.csv); ignored";
+  emit(std::move(e));
+}
+
+// implements: REQ-CLIENT-011
+bool Session::accept(SmEvent on) {
+  if (!csm::lists_event(state_, on)) {
+    protocol_error(to_string(on));
+    return false;
+  }
+  return true;
+}
+
+std::optional<csm::Transition> Session::row(SmEvent on, SmGuard guard) {
+  auto t = csm::next(state_, on, guard);
+  if (!t) {
+    // Unreachable while client.csv lists every guard of an event it lists
+    // (tests/unit/protocol/sm/client_sm_test.cc); refused all the same.
+    protocol_error(to_string(on));
+    return std::nullopt;
+  }
+  return *t;
+}
+
+Result<csm::Transition> Session::command(SmEvent on, const char* refusal) const {
+  auto t = csm::next(state_, on, csm::Guard::kNone);
+  if (!t) {
+    return Error(Err::kUnexpectedMessage, refusal);
+  }
+  return *t;
+}
+
+void Session::enter(const csm::Transition& t) {
+  CONCLAVE_ASSERT(t.from == state_);
+  state_ = t.to;
+  if (csm::is_final(state_)) {
+    // A closed session commits nothing more and never joins.
+    attempt_.reset();
+    ops_.clear();
+    bundle_.reset();
+  }
+}
+
+void Session::report_and_leave(const csm::Transition& t, Event report) {
+  emit(std::move(report));
+  (void)send(protocol::Leave{});
+  enter(t);
+  Event e;
+  e.type = EventType::kClosed;
+  e.detail = "left the meeting";
+  emit(std::move(e));
+}
+
 mls::GroupOptions Session::group_options() const {
   mls::GroupOptions o;
   // The roles policy, then the credential rule for every leaf a proposal or
@@ -229,7 +273,8 @@ std::string Session::code() const {
 // --- start and the waiting room ---
 
 Result<void> Session::start() {
-  CONCLAVE_REQUIRE(state_ == SessionState::kIdle, Err::kUnexpectedMessage);
+  CONCLAVE_TRY_ASSIGN(const csm::Transition t,
+                      command(csm::Event::kStart, "the session was started already"));
   protocol::Hello h;
   h.meeting_id = config_.meeting_id;
   h.display_name = config_.display_name;
@@ -237,7 +282,7 @@ Result<void> Session::start() {
   h.invite_token = config_.invite_token;
   h.pin = config_.pin;
   CONCLAVE_TRY(send(h));
-  state_ = SessionState::kHelloSent;
+  enter(t);
   return {};
 }
 
@@ -269,60 +314,76 @@ Result<void> Session::submit_key_package() {
   CONCLAVE_TRY_ASSIGN(Bytes encoded, mls::encode_mls_message(mls::MlsMessage{bundle.key_package}));
   CONCLAVE_TRY(send(protocol::SubmitKeyPackage{std::move(encoded)}));
   bundle_ = std::make_unique<mls::KeyPackageBundle>(std::move(bundle));
-  state_ = SessionState::kWaiting;
   return {};
 }
 
+// implements: REQ-CLIENT-011
 void Session::receive(const protocol::SignalingMessage& m) {
-  if (state_ == SessionState::kClosed) {
-    return;
+  if (csm::is_final(state_)) {
+    return;  // sent before the server saw our Leave or closed the session
   }
   std::visit(
       [&](const auto& msg) {
         using T = std::decay_t<decltype(msg)>;
         if constexpr (std::is_same_v<T, protocol::SessionInfo>) {
-          on_session_info(msg);
-        } else if constexpr (std::is_same_v<T, protocol::Admitted>) {
-          on_admitted(msg);
-        } else if constexpr (std::is_same_v<T, protocol::Denied>) {
-          if (state_ == SessionState::kWaiting) {
-            bundle_.reset();
-            state_ = SessionState::kDenied;
+          if (accept(csm::Event::kSessionInfo)) {
+            on_session_info(msg);
           }
-          emit(event_of(EventType::kDenied));
+        } else if constexpr (std::is_same_v<T, protocol::Admitted>) {
+          if (accept(csm::Event::kAdmitted)) {
+            on_admitted(msg);
+          }
+        } else if constexpr (std::is_same_v<T, protocol::Denied>) {
+          if (accept(csm::Event::kDenied)) {
+            on_denied();
+          }
         } else if constexpr (std::is_same_v<T, protocol::Blocked>) {
-          bundle_.reset();
-          state_ = SessionState::kClosed;
-          emit(event_of(EventType::kBlocked));
+          if (accept(csm::Event::kBlocked)) {
+            on_blocked();
+          }
         } else if constexpr (std::is_same_v<T, protocol::Relay>) {
-          on_relay(msg);
+          if (accept(csm::Event::kRelay)) {
+            on_relay(msg);
+          }
         } else if constexpr (std::is_same_v<T, protocol::LobbyUpdate>) {
-          on_lobby_update(msg);
+          if (accept(csm::Event::kLobbyUpdate)) {
+            on_lobby_update(msg);
+          }
         } else if constexpr (std::is_same_v<T, protocol::CommitDuty>) {
-          on_commit_duty(msg);
+          if (accept(csm::Event::kCommitDuty)) {
+            on_commit_duty(msg);
+          }
         } else if constexpr (std::is_same_v<T, protocol::CommitRejected>) {
-          on_commit_rejected(msg);
+          if (accept(csm::Event::kCommitRejected)) {
+            on_commit_rejected(msg);
+          }
         } else if constexpr (std::is_same_v<T, protocol::ErrorMessage>) {
-          on_error(msg);
+          if (accept(csm::Event::kError)) {
+            on_error(msg);
+          }
         } else {
-          // A client-to-server message from the server is a protocol error.
-          emit_error(EventType::kError, Error(Err::kUnexpectedMessage),
-                     "the server sent a client message");
+          // A client-to-server message is no event of client.csv at all.
+          protocol_error("a client-to-server message");
         }
       },
       m);
 }
 
 void Session::on_closed(std::optional<uint16_t> close_code) {
-  if (state_ == SessionState::kClosed) {
+  if (csm::is_final(state_)) {
+    return;
+  }
+  const auto t = row(csm::Event::kDisconnect,
+                     close_code == kCloseExcluded ? csm::Guard::kExcluded : csm::Guard::kNone);
+  if (!t) {
     return;
   }
   Event e;
   e.close_code = close_code;
-  if (close_code == kCloseExcluded) {
+  if (t->action == csm::Action::kReportExcluded) {
     e.type = EventType::kExcluded;
     e.detail = "a moderator excluded this member";
-  } else if (state_ == SessionState::kHelloSent) {
+  } else if (t->action == csm::Action::kReportHelloRefused) {
     e.type = EventType::kError;
     e.error_code = static_cast<uint16_t>(Err::kUnexpectedMessage);
     e.detail = kHelloRefused;
@@ -330,26 +391,33 @@ void Session::on_closed(std::optional<uint16_t> close_code) {
     e.type = EventType::kClosed;
     e.detail = "the server closed the session";
   }
-  state_ = SessionState::kClosed;
-  attempt_.reset();
-  ops_.clear();
+  enter(*t);
   emit(std::move(e));
 }
 
 void Session::on_session_info(const protocol::SessionInfo& m) {
-  if (state_ != SessionState::kHelloSent) {
-    emit_error(EventType::kError, Error(Err::kUnexpectedMessage), "SessionInfo out of order");
-    return;
-  }
+  // A SessionInfo this client cannot use is fatal: it cannot make a
+  // KeyPackage for the meeting, so it ends the session instead of hanging.
+  const auto refuse = [&](const Error& error, const char* context) {
+    if (const auto t = row(csm::Event::kSessionInfo, csm::Guard::kSessionInfoBad)) {
+      Event e;
+      e.type = EventType::kError;
+      e.error_code = static_cast<uint16_t>(error.code);
+      e.detail = describe(error, context);
+      report_and_leave(*t, std::move(e));
+    }
+  };
   auto suite = mls::CipherSuite::from_wire(m.cipher_suite);
   if (!suite) {
-    emit_error(EventType::kError, suite.error(), "the meeting's cipher suite");
-    return;
+    return refuse(suite.error(), "the meeting's cipher suite");
   }
   auto sender = decode_all<mls::ExternalSender>(
       m.external_sender, "ExternalSender", [](Reader& r) { return mls::parse_external_sender(r); });
   if (!sender) {
-    emit_error(EventType::kError, sender.error(), "the server's external sender");
+    return refuse(sender.error(), "the server's external sender");
+  }
+  const auto t = row(csm::Event::kSessionInfo, csm::Guard::kSessionInfoOk);
+  if (!t) {
     return;
   }
   info_ = m;
@@ -359,23 +427,38 @@ void Session::on_session_info(const protocol::SessionInfo& m) {
   e.host = m.host;
   e.text = m.meeting_title;
   emit(std::move(e));
+  // A failed action changes nothing: the session stays in hello_sent.
   if (auto ok = submit_key_package(); !ok) {
     emit_error(EventType::kError, ok.error(), "submitting the KeyPackage");
+    return;
   }
+  enter(*t);
 }
 
 void Session::on_admitted(const protocol::Admitted& m) {
-  if (state_ != SessionState::kWaiting || bundle_ == nullptr || !info_.has_value()) {
-    emit_error(EventType::kError, Error(Err::kUnexpectedMessage), "Admitted while not waiting");
-    return;
+  // welcome_bad: this session can never become a member, and the server
+  // believes it did (its leaf may be in the group), so it leaves: the
+  // server then proposes the Remove of that leaf.
+  const auto refuse = [&](EventType type, const Error& error, const char* context) {
+    if (const auto t = row(csm::Event::kAdmitted, csm::Guard::kWelcomeBad)) {
+      Event e;
+      e.type = type;
+      e.error_code = static_cast<uint16_t>(error.code);
+      e.detail = describe(error, context);
+      report_and_leave(*t, std::move(e));
+    }
+  };
+  if (bundle_ == nullptr || !info_.has_value()) {
+    // Unreachable: waiting implies both; refused all the same.
+    return refuse(EventType::kError, Error(Err::kUnexpectedMessage), "Admitted while not waiting");
   }
+  std::optional<mls::Group> group;
   if (m.welcome.empty()) {
     // The host: it creates the group the server announced, with the server
     // as the only external sender and itself as moderator.
     if (!info_->host) {
-      emit_error(EventType::kSecurityAlert, Error(Err::kProtocol),
-                 "Admitted without a Welcome for a session that is not the host's");
-      return;
+      return refuse(EventType::kSecurityAlert, Error(Err::kProtocol),
+                    "Admitted without a Welcome for a session that is not the host's");
     }
     auto sender =
         decode_all<mls::ExternalSender>(info_->external_sender, "ExternalSender",
@@ -383,39 +466,34 @@ void Session::on_admitted(const protocol::Admitted& m) {
     auto senders = sender ? mls::encode_external_senders({*sender}) : Result<Bytes>(sender.error());
     auto roles = mls::initial_roles(bundle_->key_package.leaf_node.signature_key);
     if (!senders || !roles) {
-      emit_error(EventType::kError, !senders ? senders.error() : roles.error(),
-                 "creating the group");
-      return;
+      return refuse(EventType::kError, !senders ? senders.error() : roles.error(),
+                    "creating the group");
     }
     auto g = mls::Group::create(*suite_, info_->group_id, *bundle_,
                                 {mls::Extension{mls::kExtExternalSenders, *senders}, *roles},
                                 group_options());
     if (!g) {
-      emit_error(EventType::kError, g.error(), "creating the group");
-      return;
+      return refuse(EventType::kError, g.error(), "creating the group");
     }
-    group_.emplace(std::move(g).value());
+    group.emplace(std::move(g).value());
   } else {
     auto msg = mls::decode_mls_message(m.welcome);
     if (!msg || !std::holds_alternative<mls::Welcome>(msg->body)) {
-      emit_error(EventType::kSecurityAlert, msg ? Error(Err::kProtocol) : msg.error(),
-                 "the Welcome does not decode");
-      return;
+      return refuse(EventType::kSecurityAlert, msg ? Error(Err::kProtocol) : msg.error(),
+                    "the Welcome does not decode");
     }
     auto g = mls::Group::join(std::get<mls::Welcome>(msg->body), *bundle_, std::nullopt,
                               group_options());
     if (!g) {
-      emit_error(EventType::kSecurityAlert, g.error(), "the Welcome was refused");
-      return;
+      return refuse(EventType::kSecurityAlert, g.error(), "the Welcome was refused");
     }
     //= spec/06-signaling-lobby.md#message-catalogue
     //# answers an accepted Hello: the group the host creates, or that a
     //# joiner checks its Welcome against
     // implements: REQ-CLIENT-005
     if (!equal(g->group_id(), info_->group_id)) {
-      emit_error(EventType::kSecurityAlert, Error(Err::kProtocol),
-                 "the Welcome is for another group than the meeting's");
-      return;
+      return refuse(EventType::kSecurityAlert, Error(Err::kProtocol),
+                    "the Welcome is for another group than the meeting's");
     }
     // The policy sees proposals and commits; a Welcome brings a whole tree,
     // so its leaves pass the same credential rule here.
@@ -424,14 +502,18 @@ void Session::on_admitted(const protocol::Admitted& m) {
       auto ok = node != nullptr ? check_member_leaf(config_.device.get(), *node)
                                 : Result<void>(Error(Err::kProtocol));
       if (!ok) {
-        emit_error(EventType::kSecurityAlert, ok.error(), "the Welcome's roster was refused");
-        return;
+        return refuse(EventType::kSecurityAlert, ok.error(), "the Welcome's roster was refused");
       }
     }
-    group_.emplace(std::move(g).value());
+    group.emplace(std::move(g).value());
   }
+  const auto t = row(csm::Event::kAdmitted, csm::Guard::kWelcomeOk);
+  if (!t) {
+    return;
+  }
+  group_.emplace(std::move(*group));
   bundle_.reset();
-  state_ = SessionState::kMember;
+  enter(*t);
   Event e;
   e.type = EventType::kAdmitted;
   e.epoch = group_->epoch();
@@ -440,7 +522,31 @@ void Session::on_admitted(const protocol::Admitted& m) {
   pump();
 }
 
+void Session::on_denied() {
+  const auto t = row(csm::Event::kDenied, csm::Guard::kNone);
+  if (!t) {
+    return;
+  }
+  bundle_.reset();  // the next attempt (retry) brings a fresh KeyPackage
+  enter(*t);
+  emit(event_of(EventType::kDenied));
+}
+
+void Session::on_blocked() {
+  const auto t = row(csm::Event::kBlocked, csm::Guard::kNone);
+  if (!t) {
+    return;
+  }
+  enter(*t);
+  emit(event_of(EventType::kBlocked));
+}
+
 void Session::on_lobby_update(const protocol::LobbyUpdate& m) {
+  const auto t = row(csm::Event::kLobbyUpdate, csm::Guard::kNone);
+  if (!t) {
+    return;
+  }
+  enter(*t);
   waiting_.clear();
   waiting_key_packages_.clear();
   for (const auto& entry : m.entries) {
@@ -552,17 +658,24 @@ void Session::rights() {
 }
 
 void Session::on_relay(const protocol::Relay& m) {
-  if (!is_member()) {
-    return;  // relays before the Welcome was processed belong to no epoch of ours
-  }
+  // Each outcome of the checks is a guard of client.csv; the member stays a
+  // member except when a commit removes it.
+  const auto step = [&](csm::Guard guard) { return row(csm::Event::kRelay, guard); };
   for (const Bytes& own : own_messages_) {
     if (equal(own, m.message)) {
-      return;  // our own chat relayed back: its sender cannot decrypt it
+      // Our own chat relayed back: its sender cannot decrypt it.
+      if (const auto t = step(csm::Guard::kOwnMessage)) {
+        enter(*t);
+      }
+      return;
     }
   }
   auto msg = mls::decode_mls_message(m.message);
   if (!msg) {
-    emit_error(EventType::kSecurityAlert, msg.error(), "a relayed message does not decode");
+    if (const auto t = step(csm::Guard::kMessageBad)) {
+      enter(*t);
+      emit_error(EventType::kSecurityAlert, msg.error(), "a relayed message does not decode");
+    }
     return;
   }
   const uint32_t own_leaf = group_->own_leaf().value();
@@ -571,22 +684,34 @@ void Session::on_relay(const protocol::Relay& m) {
   if (!r) {
     // The group is unchanged (all or nothing): this member stays in its
     // epoch and tells the user, whoever sent or relayed the message.
-    emit_error(EventType::kSecurityAlert, r.error(), "a relayed message was refused");
+    if (const auto t = step(csm::Guard::kMessageBad)) {
+      enter(*t);
+      emit_error(EventType::kSecurityAlert, r.error(), "a relayed message was refused");
+    }
     return;
   }
   switch (r->kind) {
     case mls::ReceivedKind::kProposal:
-      return;  // cached for the next commit (e.g. the server's Remove)
+      // Cached by the group for the next commit (e.g. the server's Remove).
+      if (const auto t = step(csm::Guard::kProposalOk)) {
+        enter(*t);
+      }
+      return;
     case mls::ReceivedKind::kApplication:
-      on_application(*r);
+      if (const auto t = step(csm::Guard::kApplicationOk)) {
+        enter(*t);
+        on_application(*r);
+      }
       return;
     case mls::ReceivedKind::kCommit:
       break;
   }
+  const auto t = step(r->removed_self ? csm::Guard::kRemovedSelf : csm::Guard::kCommitOk);
+  if (!t) {
+    return;
+  }
+  enter(*t);
   if (r->removed_self) {
-    state_ = SessionState::kClosed;
-    attempt_.reset();
-    ops_.clear();
     emit(event_of(EventType::kExcluded));
     return;
   }
@@ -660,9 +785,11 @@ void Session::on_file(const std::string& from, const FileMessage& f) {
 }
 
 void Session::on_commit_duty(const protocol::CommitDuty& m) {
-  if (!is_member()) {
+  const auto t = row(csm::Event::kCommitDuty, csm::Guard::kNone);
+  if (!t) {
     return;
   }
+  enter(*t);
   Op op;
   op.kind = OpKind::kDuty;
   op.duty_epoch = m.epoch;
@@ -674,6 +801,11 @@ void Session::on_commit_duty(const protocol::CommitDuty& m) {
 }
 
 void Session::on_commit_rejected(const protocol::CommitRejected& m) {
+  const auto t = row(csm::Event::kCommitRejected, csm::Guard::kNone);
+  if (!t) {
+    return;
+  }
+  enter(*t);
   Event e;
   e.type = EventType::kRejected;
   e.epoch = m.current_epoch;
@@ -698,10 +830,22 @@ void Session::on_commit_rejected(const protocol::CommitRejected& m) {
 }
 
 void Session::on_error(const protocol::ErrorMessage& m) {
+  const auto t = row(csm::Event::kError, csm::Guard::kNone);
+  if (!t) {
+    return;
+  }
   Event e;
   e.type = EventType::kError;
   e.error_code = m.code;
   e.detail = "the server refused a request: " + m.detail;
+  if (t->action == csm::Action::kReportAndLeave) {
+    // While waiting, the one request outstanding is the KeyPackage: the
+    // server refused it (or this identity is blocked) and keeps the session
+    // without a waiting entry. No other KeyPackage would fare better.
+    report_and_leave(*t, std::move(e));
+    return;
+  }
+  enter(*t);
   emit(std::move(e));
   // The server answers a refused commit (Admit, Exclude, MlsMessage) with
   // an error: the change it carried is dropped.
@@ -718,7 +862,10 @@ void Session::on_error(const protocol::ErrorMessage& m) {
 // --- commands ---
 
 Result<void> Session::require_member() const {
-  if (!is_member() || !group_->active()) {
+  // A group command is a row of client.csv in state member only; it leaves
+  // the state as it is.
+  CONCLAVE_TRY(command(csm::Event::kGroupCommand, "not a member of the meeting"));
+  if (!group_.has_value() || !group_->active()) {
     return Error(Err::kUnexpectedMessage, "not a member of the meeting");
   }
   return {};
@@ -880,20 +1027,25 @@ Result<void> Session::share(std::string_view name, ByteView contents) {
 }
 
 Result<void> Session::retry() {
-  if (state_ != SessionState::kDenied) {
-    return Error(Err::kUnexpectedMessage, "retry is for a denied joiner");
-  }
-  return submit_key_package();
+  CONCLAVE_TRY_ASSIGN(const csm::Transition t,
+                      command(csm::Event::kRetry, "retry is for a denied joiner"));
+  CONCLAVE_TRY(submit_key_package());
+  enter(t);
+  return {};
 }
 
 Result<void> Session::leave() {
-  if (state_ == SessionState::kClosed) {
-    return {};
+  if (csm::is_final(state_)) {
+    return {};  // leaving a closed session does nothing
   }
-  const Result<void> sent = send(protocol::Leave{});
-  state_ = SessionState::kClosed;
-  attempt_.reset();
-  ops_.clear();
+  CONCLAVE_TRY_ASSIGN(const csm::Transition t,
+                      command(csm::Event::kLeave, "the session cannot be left now"));
+  // Before start() nothing was sent: the first message must be Hello.
+  Result<void> sent;
+  if (t.action == csm::Action::kSendLeave) {
+    sent = send(protocol::Leave{});
+  }
+  enter(t);
   Event e;
   e.type = EventType::kClosed;
   e.detail = "left the meeting";

@@ -17,7 +17,10 @@
 //  - a joiner accepts a Welcome only for the group the server announced in
 //    SessionInfo (REQ-CLIENT-005);
 //  - at most one own commit is outstanding; a rejected one is re-made on top
-//    of the winning commit, at most kMaxCommitRetries times (REQ-CLIENT-006).
+//    of the winning commit, at most kMaxCommitRetries times (REQ-CLIENT-006);
+//  - every state change is a row of spec/state-machines/client.csv, and a
+//    message the table does not list for the current state is a protocol
+//    error: reported as an error event and otherwise ignored (REQ-CLIENT-011).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +38,7 @@
 #include "core/bytes.h"
 #include "core/result.h"
 #include "crypto/mls/group.h"
+#include "protocol/sm/client_sm.h"
 #include "protocol/wire/signaling_wire.h"
 
 namespace conclave::client {
@@ -76,15 +80,10 @@ class BlobStore {
   [[nodiscard]] virtual Result<Bytes> download(ByteView blob_token, std::string_view blob_id) = 0;
 };
 
-enum class SessionState : uint8_t {
-  kIdle,       // nothing sent yet
-  kHelloSent,  // waiting for SessionInfo
-  kWaiting,    // KeyPackage submitted, waiting for a moderator
-  kDenied,     // denied once; retry() submits a new KeyPackage
-  kMember,     // in the group
-  kClosed,     // final
-};
-const char* to_string(SessionState s);
+// SessionState is the session's state in its normative machine,
+// spec/state-machines/client.csv (idle, hello_sent, waiting, denied, member,
+// closed); protocol::client_session::to_string spells it as the CSV does.
+using SessionState = protocol::client_session::State;
 
 enum class EventType : uint8_t {
   kSessionInfo,    // title, host
@@ -233,13 +232,34 @@ class Session {
     bool lost = false;
   };
 
+  using SmEvent = protocol::client_session::Event;
+  using SmGuard = protocol::client_session::Guard;
+  using SmTransition = protocol::client_session::Transition;
+
   void emit(Event e);
   void emit_error(EventType type, const Error& e, const char* context);
   Result<void> send(const protocol::SignalingMessage& m);
   Result<void> submit_key_package();
 
+  // The state machine (client.csv). accept says whether the table lists the
+  // received message `on` in the current state, and reports a protocol
+  // error if not. row returns the transition for (state_, on, guard), or
+  // reports a protocol error. command returns the transition for a user's
+  // command, or kUnexpectedMessage with `refusal`. enter moves to the row's
+  // state and is the only writer of state_.
+  bool accept(SmEvent on);
+  std::optional<SmTransition> row(SmEvent on, SmGuard guard);
+  Result<SmTransition> command(SmEvent on, const char* refusal) const;
+  void enter(const SmTransition& t);
+  void protocol_error(const char* what);
+  // report_and_leave is the action of that name: tell the user `report`,
+  // send Leave (best effort: the session ends either way) and close.
+  void report_and_leave(const SmTransition& t, Event report);
+
   void on_session_info(const protocol::SessionInfo& m);
   void on_admitted(const protocol::Admitted& m);
+  void on_denied();
+  void on_blocked();
   void on_relay(const protocol::Relay& m);
   void on_lobby_update(const protocol::LobbyUpdate& m);
   void on_commit_duty(const protocol::CommitDuty& m);

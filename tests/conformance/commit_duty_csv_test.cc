@@ -2,9 +2,6 @@
 // src/protocol/sm/commit_duty_sm.h: the same rows in the same order.
 #include <gtest/gtest.h>
 
-#include <string>
-#include <vector>
-
 #include "protocol/sm/commit_duty_sm.h"
 #include "tests/conformance/csv.h"
 
@@ -13,19 +10,7 @@ namespace {
 
 // verifies: REQ-SIG-021
 TEST(CommitDutyCsv, cpp_table_equals_the_normative_csv_row_by_row) {
-  const auto rows = conformance::read_csv(std::string(CONCLAVE_SOURCE_DIR) +
-                                          "/spec/state-machines/commit_duty.csv");
-  ASSERT_FALSE(rows.empty()) << "spec/state-machines/commit_duty.csv not found or empty";
-  ASSERT_EQ(rows[0], (std::vector<std::string>{"from", "event", "guard", "to", "action"}));
-  ASSERT_EQ(rows.size() - 1, kTable.size()) << "the CSV and the C++ table differ in length";
-  for (size_t i = 0; i < kTable.size(); ++i) {
-    SCOPED_TRACE("commit_duty.csv data row " + std::to_string(i + 1));
-    const Transition& t = kTable[i];
-    const std::vector<std::string> expected = {to_string(t.from), to_string(t.on),
-                                               to_string(t.guard), to_string(t.to),
-                                               to_string(t.action)};
-    EXPECT_EQ(rows[i + 1], expected);
-  }
+  conformance::expect_table_equals_csv(kTable, "commit_duty.csv");
 }
 
 // verifies: REQ-SIG-021

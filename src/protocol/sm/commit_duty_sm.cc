@@ -4,12 +4,7 @@ namespace conclave::protocol::commit_duty {
 
 // implements: REQ-SIG-021
 Result<Transition> next(State from, Event on, Guard guard) {
-  for (const Transition& t : kTable) {
-    if (t.from == from && t.on == on && t.guard == guard) {
-      return t;
-    }
-  }
-  return Error(Err::kUnexpectedMessage, "commit duty: no transition");
+  return sm::next(kTable, from, on, guard, "commit duty: no transition");
 }
 
 const char* to_string(State s) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 
 #include "core/result.h"
+#include "protocol/sm/table.h"
 
 namespace conclave::protocol::commit_duty {
 
@@ -35,13 +36,8 @@ enum class Action : uint8_t {
   kClearDuty,
 };
 
-struct Transition {
-  State from;
-  Event on;
-  Guard guard;
-  State to;
-  Action action;
-};
+// Transition is one row of commit_duty.csv.
+using Transition = sm::Transition<State, Event, Guard, Action>;
 
 // kTable is spec/state-machines/commit_duty.csv, in the same order.
 // implements: REQ-SIG-021

@@ -7,22 +7,10 @@ namespace conclave::protocol::lobby {
 
 // implements: REQ-SIG-020
 Result<Transition> next(State from, Event on, Guard guard) {
-  for (const Transition& t : kTable) {
-    if (t.from == from && t.on == on && t.guard == guard) {
-      return t;
-    }
-  }
-  return Error(Err::kUnexpectedMessage, "lobby: no transition for (state, event, guard)");
+  return sm::next(kTable, from, on, guard, "lobby: no transition for (state, event, guard)");
 }
 
-bool is_final(State s) {
-  for (const Transition& t : kTable) {
-    if (t.from == s) {
-      return false;
-    }
-  }
-  return true;
-}
+bool is_final(State s) { return sm::is_final(kTable, s); }
 
 const char* to_string(State s) {
   switch (s) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/result.h"
+#include "protocol/sm/table.h"
 
 namespace conclave::protocol::lobby {
 
@@ -64,13 +65,7 @@ enum class Action : uint8_t {
 };
 
 // Transition is one row of lobby.csv.
-struct Transition {
-  State from;
-  Event on;
-  Guard guard;
-  State to;
-  Action action;
-};
+using Transition = sm::Transition<State, Event, Guard, Action>;
 
 // kTable is spec/state-machines/lobby.csv, in the same order.
 // implements: REQ-SIG-020

@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/unix_time.h"
@@ -25,6 +28,7 @@ namespace conclave::client {
 namespace {
 
 using protocol::SignalingMessage;
+namespace csm = protocol::client_session;
 
 const mls::CipherSuite kSuite(mls::CipherSuiteId::kP256Aes128GcmSha256P256);
 
@@ -136,12 +140,8 @@ class SessionTest : public ::testing::Test {
     return t == nullptr ? T{} : *t;
   }
 
-  // connect runs Hello, SessionInfo and SubmitKeyPackage; the host is then
-  // admitted at once, a joiner enters the waiting room.
-  void connect(Peer& p, bool host) {
-    ASSERT_TRUE(p.s->start().has_value());
-    const auto hello = take<protocol::Hello>(p);
-    EXPECT_EQ(hello.display_name, p.name);
+  // session_info is the SessionInfo the test's server sends.
+  protocol::SessionInfo session_info(bool host) const {
     protocol::SessionInfo info;
     info.host = host;
     info.group_id = to_bytes(as_bytes(std::string_view("group-m1")));
@@ -149,7 +149,16 @@ class SessionTest : public ::testing::Test {
     info.external_sender = external_sender_;
     info.blob_token = to_bytes(as_bytes(std::string_view("blob-token")));
     info.meeting_title = "Weekly";
-    deliver(p, info);
+    return info;
+  }
+
+  // connect runs Hello, SessionInfo and SubmitKeyPackage; the host is then
+  // admitted at once, a joiner enters the waiting room.
+  void connect(Peer& p, bool host) {
+    ASSERT_TRUE(p.s->start().has_value());
+    const auto hello = take<protocol::Hello>(p);
+    EXPECT_EQ(hello.display_name, p.name);
+    deliver(p, session_info(host));
     const auto kp = take<protocol::SubmitKeyPackage>(p);
     ASSERT_FALSE(kp.key_package.empty());
     if (host) {
@@ -618,6 +627,374 @@ TEST_F(SessionTest, LeaveSendsLeaveAndCloses) {
   (void)take<protocol::Leave>(bob);
   EXPECT_EQ(bob.s->state(), SessionState::kClosed);
   EXPECT_FALSE(bob.s->chat("x").has_value());
+}
+
+// --- the session state machine (spec/state-machines/client.csv) ---
+
+// fresh drops what `p` sent and saw so far.
+void fresh(Peer& p) {
+  p.collect();
+  p.events.clear();
+  p.outbox.clear();
+}
+
+template <typename T>
+bool sent(const Peer& p) {
+  return std::any_of(p.outbox.begin(), p.outbox.end(),
+                     [](const SignalingMessage& m) { return std::holds_alternative<T>(m); });
+}
+
+// expect_action checks that what `p` sent and reported since fresh() is what
+// client.csv's action `a` says.
+void expect_action(const Peer& p, csm::Action a) {
+  SCOPED_TRACE(std::string("action ") + to_string(a));
+  const auto has = [&p](EventType t) { return p.count(t) != 0; };
+  switch (a) {
+    case csm::Action::kNone:
+    case csm::Action::kCacheProposal:
+      EXPECT_TRUE(p.events.empty());
+      EXPECT_TRUE(p.outbox.empty());
+      return;
+    case csm::Action::kSendHello:
+      EXPECT_TRUE(sent<protocol::Hello>(p));
+      return;
+    case csm::Action::kSubmitKeyPackage:
+      EXPECT_TRUE(sent<protocol::SubmitKeyPackage>(p));
+      return;
+    case csm::Action::kReportAndLeave:
+      EXPECT_TRUE(has(EventType::kError) || has(EventType::kSecurityAlert));
+      EXPECT_TRUE(sent<protocol::Leave>(p));
+      EXPECT_TRUE(has(EventType::kClosed));
+      return;
+    case csm::Action::kJoinGroup:
+      EXPECT_TRUE(has(EventType::kAdmitted));
+      EXPECT_TRUE(p.s->is_member());
+      return;
+    case csm::Action::kReportDenied:
+      EXPECT_TRUE(has(EventType::kDenied));
+      return;
+    case csm::Action::kReportBlocked:
+      EXPECT_TRUE(has(EventType::kBlocked));
+      return;
+    case csm::Action::kRaiseSecurityAlert:
+      EXPECT_TRUE(has(EventType::kSecurityAlert));
+      EXPECT_TRUE(p.outbox.empty());
+      return;
+    case csm::Action::kDeliverApplication:
+      EXPECT_TRUE(has(EventType::kChat));
+      return;
+    case csm::Action::kNextEpoch:
+      EXPECT_TRUE(has(EventType::kEpoch));
+      return;
+    case csm::Action::kReportExcluded:
+      EXPECT_TRUE(has(EventType::kExcluded));
+      EXPECT_TRUE(p.outbox.empty());
+      return;
+    case csm::Action::kUpdateWaitingList:
+      EXPECT_TRUE(has(EventType::kWaiting));
+      return;
+    case csm::Action::kQueueDuty:
+    case csm::Action::kCarryOutCommand:
+      EXPECT_TRUE(sent<protocol::MlsMessage>(p));
+      return;
+    case csm::Action::kRetryCommit:
+      EXPECT_TRUE(has(EventType::kRejected));
+      return;
+    case csm::Action::kReportRefusal:
+      EXPECT_TRUE(has(EventType::kError));
+      EXPECT_TRUE(p.outbox.empty());
+      return;
+    case csm::Action::kSendLeave:
+      EXPECT_TRUE(sent<protocol::Leave>(p));
+      EXPECT_TRUE(has(EventType::kClosed));
+      return;
+    case csm::Action::kReportClosed:
+    case csm::Action::kReportLeft:
+      EXPECT_TRUE(has(EventType::kClosed));
+      EXPECT_TRUE(p.outbox.empty());
+      return;
+    case csm::Action::kReportHelloRefused: {
+      const Event* e = p.last(EventType::kError);
+      ASSERT_NE(e, nullptr);
+      EXPECT_NE(e->detail.find("after Hello"), std::string::npos);
+      return;
+    }
+  }
+  ADD_FAILURE() << "no check for this action";
+}
+
+// SessionMachineTest brings sessions into each state of client.csv.
+class SessionMachineTest : public SessionTest {
+ protected:
+  // in_state returns a session in state `s` with nothing sent or seen yet.
+  // waiting and denied are a host's session before its Admitted (so that an
+  // empty Welcome can admit it); member is "bob" of a meeting with "host"
+  // and "carol".
+  Peer& in_state(csm::State s) {
+    if (s == csm::State::kMember) {
+      meeting({"bob", "carol"});
+      Peer& bob = peer("bob");
+      fresh(bob);
+      return bob;
+    }
+    Peer& p = make("joe");
+    if (s != csm::State::kIdle) {
+      EXPECT_TRUE(p.s->start().has_value());
+    }
+    if (s == csm::State::kWaiting || s == csm::State::kDenied) {
+      deliver(p, session_info(true));
+    }
+    if (s == csm::State::kDenied) {
+      deliver(p, protocol::Denied{});
+    }
+    if (s == csm::State::kClosed) {
+      EXPECT_TRUE(p.s->leave().has_value());
+    }
+    fresh(p);
+    EXPECT_EQ(p.s->state(), s);
+    return p;
+  }
+
+  // happen makes event `on` with outcome `guard` happen to `p`, which is in
+  // the state of a row that lists them.
+  void happen(Peer& p, csm::Event on, csm::Guard guard) {
+    Peer* host = members_.empty() ? nullptr : members_.front();
+    switch (on) {
+      case csm::Event::kStart:
+        EXPECT_TRUE(p.s->start().has_value());
+        break;
+      case csm::Event::kSessionInfo: {
+        protocol::SessionInfo info = session_info(false);
+        if (guard == csm::Guard::kSessionInfoBad) {
+          info.external_sender = {0x01, 0x02, 0x03};  // does not decode
+        }
+        p.s->receive(info);
+        break;
+      }
+      case csm::Event::kAdmitted:
+        p.s->receive(guard == csm::Guard::kWelcomeOk ? protocol::Admitted{0, {}}
+                                                     : protocol::Admitted{1, {0x01, 0x02, 0x03}});
+        break;
+      case csm::Event::kDenied:
+        p.s->receive(protocol::Denied{});
+        break;
+      case csm::Event::kBlocked:
+        p.s->receive(protocol::Blocked{});
+        break;
+      case csm::Event::kRelay:
+        relay_to(p, guard);
+        break;
+      case csm::Event::kLobbyUpdate:
+        p.s->receive(protocol::LobbyUpdate{lobby_});
+        break;
+      case csm::Event::kCommitDuty: {
+        ASSERT_NE(host, nullptr);
+        const uint32_t leaf = peer("carol").s->group()->own_leaf().value();
+        p.s->receive(protocol::Relay{
+            epoch_, server_proposal(*p.s->group(), mls::Proposal{mls::Remove{leaf}})});
+        fresh(p);
+        p.s->receive(protocol::CommitDuty{epoch_, 10});
+        break;
+      }
+      case csm::Event::kCommitRejected:
+        p.s->receive(protocol::CommitRejected{epoch_});
+        break;
+      case csm::Event::kError:
+        p.s->receive(protocol::ErrorMessage{static_cast<uint16_t>(Err::kInvalidValue), "refused"});
+        break;
+      case csm::Event::kRetry:
+        EXPECT_TRUE(p.s->retry().has_value());
+        break;
+      case csm::Event::kGroupCommand:
+        EXPECT_TRUE(p.s->chat("a command of a member").has_value());
+        break;
+      case csm::Event::kLeave:
+        EXPECT_TRUE(p.s->leave().has_value());
+        break;
+      case csm::Event::kDisconnect:
+        p.s->on_closed(guard == csm::Guard::kExcluded ? std::optional<uint16_t>(kCloseExcluded)
+                                                      : std::nullopt);
+        break;
+    }
+    p.collect();
+  }
+
+  // relay_to relays to member `p` a message whose checks come out as `guard`.
+  void relay_to(Peer& p, csm::Guard guard) {
+    Peer& host = *members_.front();
+    if (guard == csm::Guard::kOwnMessage) {
+      ASSERT_TRUE(p.s->chat("mine").has_value());
+      const auto m = take<protocol::MlsMessage>(p);
+      fresh(p);
+      p.s->receive(protocol::Relay{m.epoch, m.message});
+    } else if (guard == csm::Guard::kMessageBad) {
+      p.s->receive(protocol::Relay{epoch_, Bytes{0x00, 0x01, 0x00, 0x01}});
+    } else if (guard == csm::Guard::kProposalOk) {
+      const uint32_t leaf = peer("carol").s->group()->own_leaf().value();
+      p.s->receive(protocol::Relay{
+          epoch_, server_proposal(*p.s->group(), mls::Proposal{mls::Remove{leaf}})});
+    } else if (guard == csm::Guard::kApplicationOk) {
+      ASSERT_TRUE(host.s->chat("hello").has_value());
+      const auto m = take<protocol::MlsMessage>(host);
+      p.s->receive(protocol::Relay{m.epoch, m.message});
+    } else if (guard == csm::Guard::kCommitOk) {
+      ASSERT_TRUE(host.s->grant("carol", Grant::kSpeak, true).has_value());
+      const auto m = take<protocol::MlsMessage>(host);
+      p.s->receive(protocol::Relay{m.epoch, m.message});
+    } else if (guard == csm::Guard::kRemovedSelf) {
+      ASSERT_TRUE(host.s->exclude(p.name).has_value());
+      const auto x = take<protocol::Exclude>(host);
+      p.s->receive(protocol::Relay{x.epoch, x.commit});
+    } else {
+      FAIL() << "no relay for guard " << to_string(guard);
+    }
+  }
+};
+
+class SessionRowTest : public SessionMachineTest, public ::testing::WithParamInterface<size_t> {};
+
+// verifies: REQ-CLIENT-011
+TEST_P(SessionRowTest, session_does_what_the_row_says) {
+  const csm::Transition& row = csm::kTable[GetParam()];
+  Peer& p = in_state(row.from);
+  happen(p, row.on, row.guard);
+  EXPECT_EQ(p.s->state(), row.to) << to_string(p.s->state());
+  expect_action(p, row.action);
+}
+
+// row_name names a row's test after its (from, event, guard).
+std::string row_name(const ::testing::TestParamInfo<size_t>& param) {
+  const csm::Transition& row = csm::kTable[param.param];
+  return std::string(to_string(row.from)) + "_" + to_string(row.on) + "_" + to_string(row.guard);
+}
+
+INSTANTIATE_TEST_SUITE_P(ClientCsv, SessionRowTest, ::testing::Range<size_t>(0, csm::kTable.size()),
+                         row_name);
+
+// A server message that client.csv does not list for the state is reported
+// as a protocol error and changes nothing; in closed it is dropped unread.
+// verifies: REQ-CLIENT-011
+TEST_F(SessionMachineTest, UnlistedMessagesAreProtocolErrorsAndChangeNothing) {
+  const std::vector<std::pair<std::optional<csm::Event>, SignalingMessage>> messages = {
+      {csm::Event::kSessionInfo, session_info(false)},
+      {csm::Event::kAdmitted, protocol::Admitted{0, {}}},
+      {csm::Event::kDenied, protocol::Denied{}},
+      {csm::Event::kBlocked, protocol::Blocked{}},
+      {csm::Event::kRelay, protocol::Relay{0, Bytes{0x00, 0x01}}},
+      {csm::Event::kLobbyUpdate, protocol::LobbyUpdate{}},
+      {csm::Event::kCommitDuty, protocol::CommitDuty{0, 10}},
+      {csm::Event::kCommitRejected, protocol::CommitRejected{0}},
+      {csm::Event::kError, protocol::ErrorMessage{1, "x"}},
+      {std::nullopt, protocol::Leave{}},  // a client-to-server message
+      {std::nullopt, protocol::Hello{}},
+  };
+  size_t refused = 0;
+  for (csm::State s : {csm::State::kIdle, csm::State::kHelloSent, csm::State::kWaiting,
+                       csm::State::kDenied, csm::State::kMember, csm::State::kClosed}) {
+    Peer& p = in_state(s);
+    const uint64_t epoch = p.s->epoch();
+    for (const auto& [on, m] : messages) {
+      if (on.has_value() && csm::lists_event(s, *on)) {
+        continue;
+      }
+      SCOPED_TRACE(std::string(to_string(s)) + " receives message index " +
+                   std::to_string(m.index()));
+      deliver(p, m);
+      EXPECT_EQ(p.s->state(), s);
+      EXPECT_EQ(p.s->epoch(), epoch);
+      EXPECT_TRUE(p.outbox.empty());
+      if (s == csm::State::kClosed) {
+        EXPECT_TRUE(p.events.empty());
+      } else {
+        ASSERT_EQ(p.events.size(), 1u);
+        EXPECT_EQ(p.events[0].type, EventType::kError);
+        EXPECT_EQ(p.events[0].error_code, static_cast<uint16_t>(Err::kUnexpectedMessage));
+        ++refused;
+      }
+      fresh(p);
+    }
+  }
+  EXPECT_GE(refused, 30u);
+  // The member is still in the meeting and its group works.
+  ASSERT_TRUE(peer("host").s->grant("bob", Grant::kSpeak, true).has_value());
+  serve(peer("host"));
+  expect_same_state();
+}
+
+// Before start() nothing was sent, so leave() sends nothing either: the
+// first message of a session must be Hello (spec 06 "Sessions").
+// verifies: REQ-CLIENT-011
+TEST_F(SessionMachineTest, LeaveBeforeStartSendsNothing) {
+  Peer& p = in_state(csm::State::kIdle);
+  ASSERT_TRUE(p.s->leave().has_value());
+  EXPECT_TRUE(p.outbox.empty());
+  EXPECT_EQ(p.s->state(), SessionState::kClosed);
+  EXPECT_FALSE(p.s->start().has_value());
+  ASSERT_TRUE(p.s->leave().has_value());  // leaving again does nothing
+  EXPECT_TRUE(p.outbox.empty());
+}
+
+// Commands outside their state fail and change nothing.
+// verifies: REQ-CLIENT-011
+TEST_F(SessionMachineTest, CommandsOutsideTheirStateAreRefused) {
+  Peer& p = in_state(csm::State::kWaiting);
+  EXPECT_EQ(p.s->start().error().code, Err::kUnexpectedMessage);
+  EXPECT_EQ(p.s->retry().error().code, Err::kUnexpectedMessage);
+  EXPECT_EQ(p.s->chat("x").error().code, Err::kUnexpectedMessage);
+  EXPECT_EQ(p.s->admit("all").error().code, Err::kUnexpectedMessage);
+  EXPECT_EQ(p.s->hand(true).error().code, Err::kUnexpectedMessage);
+  EXPECT_TRUE(p.outbox.empty());
+  EXPECT_EQ(p.s->state(), SessionState::kWaiting);
+}
+
+// A joiner whose Welcome is refused cannot become a member in this session,
+// while the server counts it as one: it leaves, so that the server removes
+// its leaf, instead of waiting for ever.
+// verifies: REQ-CLIENT-005, REQ-CLIENT-011
+TEST_F(SessionMachineTest, RefusedWelcomeEndsTheSessionWithLeave) {
+  Peer& host = meeting({});
+  Peer& bob = make("bob");
+  connect(bob, false);
+  ASSERT_TRUE(host.s->admit("bob").has_value());
+  auto admit = take<protocol::Admit>(host);
+  admit.welcome.back() ^= 1;  // the server tampers with it
+  deliver(bob, protocol::Admitted{1, admit.welcome});
+  EXPECT_EQ(bob.s->state(), SessionState::kClosed);
+  EXPECT_EQ(bob.count(EventType::kSecurityAlert), 1u);
+  (void)take<protocol::Leave>(bob);
+}
+
+// The server refuses the KeyPackage (here: the identity is blocked); the
+// session has no waiting entry and ends instead of waiting for ever.
+// verifies: REQ-CLIENT-011
+TEST_F(SessionMachineTest, RefusedKeyPackageEndsTheSessionWithLeave) {
+  Peer& bob = make("bob");
+  ASSERT_TRUE(bob.s->start().has_value());
+  (void)take<protocol::Hello>(bob);
+  deliver(bob, session_info(false));
+  (void)take<protocol::SubmitKeyPackage>(bob);
+  deliver(bob, protocol::ErrorMessage{static_cast<uint16_t>(Err::kUnexpectedMessage),
+                                      "blocked from this meeting"});
+  EXPECT_EQ(bob.s->state(), SessionState::kClosed);
+  const Event* e = bob.last(EventType::kError);
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->detail.find("blocked from this meeting"), std::string::npos);
+  (void)take<protocol::Leave>(bob);
+}
+
+// A SessionInfo naming a cipher suite this client does not support ends the
+// session: it could never submit a KeyPackage.
+// verifies: REQ-CLIENT-011
+TEST_F(SessionMachineTest, UnusableSessionInfoEndsTheSessionWithLeave) {
+  Peer& bob = make("bob");
+  ASSERT_TRUE(bob.s->start().has_value());
+  (void)take<protocol::Hello>(bob);
+  protocol::SessionInfo info = session_info(false);
+  info.cipher_suite = 0xFEFE;
+  deliver(bob, info);
+  EXPECT_EQ(bob.s->state(), SessionState::kClosed);
+  EXPECT_EQ(bob.count(EventType::kError), 1u);
+  (void)take<protocol::Leave>(bob);
 }
 
 // ---- member credentials (the secret profile)
