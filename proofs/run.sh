@@ -9,8 +9,9 @@
 #                         the --proof-results input of tools/traceability/check.py)
 #            --list (print the ctest names: proof.<model>, proof.<model>.mutant.<name>)
 #
-# A model passes when every run of its model.conf ends without error (and its
-# generated tables match spec/state-machines/). A mutant passes when the run it
+# A model passes when every run of its model.conf ends without error, its
+# generated tables match spec/state-machines/ and its `constant:` lines match
+# the C++ constants. A mutant passes when the run it
 # names finds the violation its `expect:` line describes: a mutant that
 # verifies clean means the models would not notice that bug, so it fails.
 # Exit status: 0 if everything run passed, 1 otherwise.
@@ -141,6 +142,9 @@ run_model() {
       python3 "$here/tools/gen_table.py" --check --label "spec/state-machines/$t.csv" \
         "$root/spec/state-machines/$t.csv" "$here/$model/gen/${t}_table.pml" || return 1
     done
+    if grep -q '^constant:' "$conf"; then
+      python3 "$here/tools/check_constants.py" "$here/$model" "$root" || return 1
+    fi
     stage "$model" "$dir" || return 1
     local r rc=0 name defs cflags pflags
     for r in "${runs[@]}"; do

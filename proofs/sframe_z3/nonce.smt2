@@ -29,8 +29,10 @@
 ; Two frames of the MLS scheme: (leaf, epoch, CTR) each.
 (define-fun kMaxCounter () (_ BitVec 64) #x0000000000ffffff)
 (declare-const E (_ BitVec 64))
-(assert (bvule #x0000000000000001 E))
-(assert (bvule E #x0000000000000010))
+(define-fun kMinEpochBits () (_ BitVec 64) #x0000000000000001)
+(define-fun kMaxEpochBits () (_ BitVec 64) #x0000000000000010)
+(assert (bvule kMinEpochBits E))
+(assert (bvule E kMaxEpochBits))
 (define-fun mask () (_ BitVec 64) (bvsub (bvshl #x0000000000000001 E) #x0000000000000001))
 (define-fun kid ((leaf (_ BitVec 32)) (epoch (_ BitVec 64))) (_ BitVec 64)
   (bvor (bvshl ((_ zero_extend 32) leaf) E) (bvand epoch mask)))
