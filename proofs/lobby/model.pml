@@ -134,7 +134,9 @@ inline group_apply(snd, c_epoch, add, rem, grnt, path, c_eid, direct) {
   accept = accept && (add == NONE || is_mod);                      /* REQ-ROLES-004 */
 #endif
   accept = accept && (rem == NONE || is_mod || rem == snd || snd == SERVER);
+#ifndef MUTANT_GRANT_BY_ANYONE
   accept = accept && (grnt == NONE || is_mod);                     /* REQ-ROLES-006 */
+#endif
 #ifndef MUTANT_REMOVE_WITHOUT_PATH
   accept = accept && (rem == NONE || path);                        /* REQ-MLS-304 */
 #endif
@@ -142,6 +144,12 @@ inline group_apply(snd, c_epoch, add, rem, grnt, path, c_eid, direct) {
   accept = accept && (rem == NONE || IN(g_roster, rem));
   if
   :: accept ->
+     /* verifies: REQ-ROLES-003, REQ-ROLES-004, REQ-ROLES-006 -- PROP-10: only
+        moderators (by the roles of the current epoch) change membership and
+        rights; anyone may remove itself, the server only a departed member */
+     assert(add == NONE || IN(old_mods, snd));
+     assert(grnt == NONE || IN(old_mods, snd));
+     assert(rem == NONE || IN(old_mods, snd) || rem == snd || snd == SERVER);
      old_roster = g_roster;
      if :: add != NONE -> g_roster = g_roster | BIT(add) :: else fi;
      if :: rem != NONE -> g_roster = g_roster & ~BIT(rem) :: else fi;
