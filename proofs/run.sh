@@ -177,13 +177,14 @@ run_model() {
     name=$(echo "$name" | xargs)
     [[ $name == "$want" ]] || continue
     found=1
-    local rc
+    local rc log file
     if [[ $kind == z3 ]]; then
-      z3_run "$dir/proofs/$model" "$(echo "$defs" | xargs)"; rc=$?
-      local log="$dir/proofs/$model/$(echo "$defs" | xargs | sed 's/\.smt2$//').log"
+      file=$(echo "$defs" | xargs)
+      z3_run "$dir/proofs/$model" "$file"; rc=$?
+      log="$dir/proofs/$model/${file%.smt2}.log"
     else
       spin_run "$dir/proofs/$model" "$name" "$defs $defines" "$cflags" "$pflags"; rc=$?
-      local log="$dir/proofs/$model/$name.log"
+      log="$dir/proofs/$model/$name.log"
     fi
     if [[ $rc != 1 ]]; then
       echo "  FAIL: the mutant was not caught"
