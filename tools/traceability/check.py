@@ -15,7 +15,8 @@ What it reads (paths relative to --root):
   threat-model/assumptions.toml           [[assumption]] catalogue (A-NN)
   certification/exceptions/*.toml         [[exception]] waivers with a reason
   annotations in src/, tests/, fuzz/, proofs/, CMake files, scripts/, tools/, .ci/
-  ctest JUnit files (--junit) and proof verdicts (--proof-results), optional
+  ctest JUnit files (--junit) and proof verdicts (--proof-results, or the
+  ctest tests proof.<model> in the JUnit files), optional
 
 What it writes: each problem with where (file:line), what and why; a Markdown
 matrix at --out; and the closing line "traceability: N passed, N failed".
@@ -729,6 +730,21 @@ def read_junit(paths: list[str], report: Report) -> dict[str, str]:
     return outcomes
 
 
+# The ctest test of a proof model (proofs/CMakeLists.txt); its mutants are
+# proof.<model>.mutant.<name> and say nothing about the model's verdict.
+PROOF_CTEST = re.compile(r"proof\.([A-Za-z0-9_-]+)")
+
+
+def proof_verdicts_from_junit(outcomes: dict[str, str]) -> dict[str, str]:
+    """model name -> "pass" | "fail" from the ctest tests proof.<model>."""
+    verdicts = {}
+    for name, outcome in outcomes.items():
+        m = PROOF_CTEST.fullmatch(name)
+        if m:
+            verdicts[m.group(1)] = "pass" if outcome == "pass" else "fail"
+    return verdicts
+
+
 def read_proof_results(paths: list[str], report: Report) -> dict[str, str]:
     """model name -> "pass" | "fail", merged over files; a fail anywhere wins."""
     results: dict[str, str] = {}
@@ -1119,11 +1135,18 @@ def run(root: Path, junit: list[str], proof_results: list[str], out: Path) -> Re
     scanner.scan_proofs()
     outcomes = read_junit(junit, report) if junit else None
     verdicts = read_proof_results(proof_results, report) if proof_results else None
+    if outcomes is not None:
+        # A model's ctest test proof.<model> is a verdict too; a fail anywhere wins.
+        for model, verdict in proof_verdicts_from_junit(outcomes).items():
+            verdicts = {} if verdicts is None else verdicts
+            if verdicts.get(model) != "fail":
+                verdicts[model] = verdict
     if outcomes is None:
         report.note("no --junit given: test annotations are checked for structure only, "
                     "not for results")
     if verdicts is None:
-        report.note("no --proof-results given: proof evidence counts as not run")
+        report.note("no --proof-results given and no proof.<model> test in the JUnit "
+                    "files: proof evidence counts as not run")
     ev = Evaluator(root, cat, scanner.evidence, outcomes, verdicts, report)
     ev.references()
     ev.results()

@@ -328,6 +328,23 @@ class CheckerTest(unittest.TestCase):
         rc, out = self.tree.run("--proof-results", str(results))
         self.assertFails(out, "[proof-result] proof model lobby failed")
 
+    def test_proof_verdict_from_the_model_ctest(self) -> None:
+        self.tree.requirements("REQ-DEMO-001", verify='["test", "proof"]')
+        self.tree.write("proofs/lobby/model.pml",
+                        "/* verifies: REQ-DEMO-001 PROP-01 -- nothing before admission */\n")
+        self.tree.junit({"Decoder.RejectsTrailingBytes": "pass", "proof.lobby": "pass",
+                         "proof.lobby.mutant.no_guard": "fail"})
+        rc, out = self.tree.run()
+        self.assertEqual(rc, 0, out)
+        self.tree.junit({"Decoder.RejectsTrailingBytes": "pass", "proof.lobby": "fail"})
+        rc, out = self.tree.run()
+        self.assertFails(out, "[proof-result] proof model lobby failed")
+        # An explicit failing verdict is not overridden by a passing test.
+        self.tree.junit({"Decoder.RejectsTrailingBytes": "pass", "proof.lobby": "pass"})
+        results = self.tree.write("proofs.json", '{"lobby": "fail"}')
+        rc, out = self.tree.run("--proof-results", str(results))
+        self.assertFails(out, "[proof-result] proof model lobby failed")
+
     def test_review_needs_an_existing_record(self) -> None:
         self.tree.requirements("REQ-DEMO-001", verify='["test", "review"]')
         rc, out = self.tree.run()
