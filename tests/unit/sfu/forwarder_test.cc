@@ -48,6 +48,7 @@ PeerAddress address_of(uint32_t id) {
 const Rights kAll{true, true};
 const Rights kNone{false, false};
 const Rights kAudioOnly{true, false};
+const Rights kVideoOnly{false, true};
 
 MediaHeader header_of(MediaKind kind, uint32_t stream_id, uint32_t seq) {
   MediaHeader h;
@@ -369,6 +370,62 @@ TEST(SfuForwarder, TalkSpurtRestartsAfterSilence) {
   EXPECT_EQ(h.send(12, audio(2), kFrame, 200).size(), 2u);
   EXPECT_EQ(Harness::receivers(h.send(11, audio(3), kFrame, 250)), (std::vector<uint32_t>{12, 13}));
   EXPECT_EQ(h.fwd.active_speakers(1, 250), (std::vector<uint32_t>{11, 12}));
+}
+
+// verifies: REQ-MEDIA-016
+TEST(SfuForwarder, AudioWithoutFloorIsNotActivity) {
+  Harness h(ForwarderConfig{1, 1000});
+  h.join(1, 11, kAll);
+  h.join(1, 12, kVideoOnly);
+  h.join(1, 13, kAll);
+  const auto audio = [](uint32_t seq) { return header_of(MediaKind::kAudio, 1, seq); };
+  h.send(11, audio(1), kFrame, 0);
+  // 12's audio is dropped and does not take 11's slot.
+  EXPECT_TRUE(h.send(12, audio(1), kFrame, 10).empty());
+  EXPECT_EQ(h.fwd.active_speakers(1, 10), (std::vector<uint32_t>{11}));
+  EXPECT_EQ(Harness::receivers(h.send(11, audio(2), kFrame, 20)), (std::vector<uint32_t>{12, 13}));
+}
+
+// verifies: REQ-MEDIA-012
+TEST(SfuForwarder, CopiesFollowAReceiversRebindingAndWebSocketFallback) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  // 12's NAT mapping changes: its next packet moves its path.
+  const PeerAddress moved = PeerAddress::ipv4({203, 0, 113, 5}, 50000);
+  EXPECT_EQ(h.fwd.on_packet(h.keepalive(12), moved, 5).size(), 1u);
+  auto out = h.send(11, header_of(MediaKind::kVideo, 1, 1), kFrame, 6);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].to, moved);
+  // 12 falls back to its signaling WebSocket.
+  EXPECT_EQ(h.fwd.on_packet(h.keepalive(12), PeerAddress::signaling(), 7).size(), 1u);
+  out = h.send(11, header_of(MediaKind::kVideo, 1, 2), kFrame, 8);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].to, PeerAddress::signaling());
+}
+
+// verifies: REQ-MEDIA-012
+TEST(SfuForwarder, SameInputsGiveSameOutputs) {
+  Harness a;
+  Harness b;
+  for (Harness* h : {&a, &b}) {
+    h->join(1, 11, kAll);
+    h->join(1, 12, kAll);
+    h->join(1, 13, kAudioOnly);
+  }
+  for (uint32_t i = 0; i < 5; ++i) {
+    const MediaHeader hdr = header_of(i % 2 == 0 ? MediaKind::kAudio : MediaKind::kVideo, 1, i);
+    const Bytes pa = a.media_packet(11, hdr, kFrame);
+    const Bytes pb = b.media_packet(11, hdr, kFrame);
+    ASSERT_EQ(pa, pb);
+    auto oa = a.fwd.on_packet(pa, address_of(11), i * 10);
+    auto ob = b.fwd.on_packet(pb, address_of(11), i * 10);
+    ASSERT_EQ(oa.size(), ob.size());
+    for (size_t k = 0; k < oa.size(); ++k) {
+      EXPECT_EQ(oa[k].path_id, ob[k].path_id);
+      EXPECT_EQ(oa[k].packet, ob[k].packet);
+    }
+  }
 }
 
 TEST(SfuForwarder, ZeroConfigValuesAreTakenAsOne) {
