@@ -53,7 +53,9 @@ struct ForwarderConfig {
 struct Outgoing {
   uint32_t path_id = 0;
   media::PeerAddress to;
-  media::MediaKind kind = media::MediaKind::kAudio;  // for DSCP; audio for keepalives
+  // kind chooses the DSCP codepoint of a media copy; keepalives (keepalive
+  // set) use the keepalive codepoint and ignore it.
+  media::MediaKind kind = media::MediaKind::kAudio;
   bool keepalive = false;
   Bytes packet;
 };
