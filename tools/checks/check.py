@@ -7,7 +7,8 @@ non-zero if there is any. Standard library only.
   format                    every C++ file matches .clang-format (REQ-BUILD-006)
   crypto-boundary           only src/crypto includes BoringSSL (REQ-CRYPTO-001)
   layering                  includes follow core <- crypto <- protocol <- ... (REQ-BUILD-003),
-                            and media includes no MLS or SFrame header (REQ-MEDIA-011)
+                            and media and sfu include no MLS or SFrame header
+                            (REQ-MEDIA-011, REQ-MEDIA-017)
   fuzz-twins                every parse_* in a src/ header has a fuzz target,
                             every target a non-empty seed corpus (REQ-BUILD-004)
   hardening BIN...          PIE, full RELRO, stack protector, fortify (REQ-BUILD-002)
@@ -39,12 +40,14 @@ ALLOWED = {
     "crypto": {"core", "crypto"},
     "protocol": {"core", "crypto", "protocol"},
     "media": {"core", "crypto", "media"},
+    # sfu: the forwarding core; the room (server) pushes the floor table to it.
+    "sfu": {"core", "crypto", "media", "sfu"},
     # net: TLS 1.3 + WebSocket/HTTPS transport. It reads only the signaling
     # size limit from protocol/wire/signaling_limits.h (its default read limit).
     "net": {"core", "crypto", "protocol", "net"},
     "store": {"core", "crypto", "store"},
     # server: the SFU (issue #5) uses the media transport.
-    "server": {"core", "crypto", "protocol", "media", "net", "store", "server"},
+    "server": {"core", "crypto", "protocol", "media", "sfu", "net", "store", "server"},
     "client": {"core", "crypto", "protocol", "media", "net", "client"},
     "gateway": {"core", "crypto", "protocol", "media", "client", "gateway"},
     "store": {"core", "crypto", "store"},
@@ -54,6 +57,7 @@ ALLOWED = {
 # media-key code (spec/07-media-transport.md#build-separation, SF-12).
 FORBIDDEN_PREFIXES = {
     "media": ("crypto/mls/", "crypto/sframe/"),
+    "sfu": ("crypto/mls/", "crypto/sframe/"),
 }
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 
