@@ -57,14 +57,14 @@ bool read_file(const fs::path& p, std::string* out) {
 
 // write_private_file creates `p` readable by its owner only from the first
 // byte on (a key must never exist with the umask's permissions).
-bool write_private_file(const fs::path& p, std::string_view text) {
+bool write_private_file(const fs::path& p, ByteView bytes) {
   const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
     return false;
   }
   size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n <= 0) {
       ::close(fd);
       return false;
@@ -72,16 +72,6 @@ bool write_private_file(const fs::path& p, std::string_view text) {
     done += static_cast<size_t>(n);
   }
   return ::fchmod(fd, 0600) == 0 && ::close(fd) == 0;
-}
-
-std::string text_of(const SecretBytes& s) {
-  return std::string(reinterpret_cast<const char*>(s.view().data()), s.view().size());
-}
-
-SecretBytes secret_of(const std::string& text) {
-  SecretBytes s(text.size());
-  std::copy(text.begin(), text.end(), s.mutable_view().begin());
-  return s;
 }
 
 // A random password for the bootstrap administrator: 20 characters from an
@@ -123,8 +113,8 @@ bool load_or_create_tls(const store::ServerConfig& config, Tls* out) {
                   << "\n";
         return false;
       }
-      if (!write_private_file(key, text_of(made->key_pem)) ||
-          !write_private_file(cert, made->cert_pem)) {
+      if (!write_private_file(key, made->key_pem.view()) ||
+          !write_private_file(cert, as_bytes(made->cert_pem))) {
         std::cerr << "conclave-server: cannot write " << dir << "\n";
         return false;
       }
@@ -137,7 +127,7 @@ bool load_or_create_tls(const store::ServerConfig& config, Tls* out) {
               << "\n";
     return false;
   }
-  out->key_pem = secret_of(key_text);
+  out->key_pem = SecretBytes::copy_of(as_bytes(key_text));
   auto fp = crypto::certificate_fingerprint(out->cert_pem);
   if (!fp) {
     std::cerr << "conclave-server: " << cert << " is not a PEM certificate\n";
@@ -177,8 +167,8 @@ std::string load_or_create_org_ca(const store::ServerConfig& config) {
                 << "\n";
       return {};
     }
-    if (!write_private_file(paths.key, text_of(made->key_pem)) ||
-        !write_private_file(paths.cert, made->cert_pem)) {
+    if (!write_private_file(paths.key, made->key_pem.view()) ||
+        !write_private_file(paths.cert, as_bytes(made->cert_pem))) {
       std::cerr << "conclave-server: cannot write " << paths.cert.parent_path() << "\n";
       return {};
     }
@@ -356,8 +346,8 @@ int issue_device(store::Store& store, const store::ServerConfig& config, const A
   if (!store.user(args.user)) {
     return fail("no user '" + args.user + "'");
   }
-  auto issued =
-      crypto::issue_device_certificate(ca_pem, secret_of(ca_key), csr, args.user, args.days, now);
+  auto issued = crypto::issue_device_certificate(ca_pem, SecretBytes::copy_of(as_bytes(ca_key)),
+                                                 csr, args.user, args.days, now);
   if (!issued) {
     return fail(args.csr_file + ": " + issued.error().detail);
   }

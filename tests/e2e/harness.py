@@ -93,6 +93,17 @@ def run(cmd, **kw):
     return r.stdout
 
 
+def security_codes(members):
+    """Asks every member for its meeting security code; returns {name: code}."""
+    marks = {}
+    for p in members:
+        p.pump()
+        marks[p.name] = len(p.events)
+        p.cmd("code")
+    return {p.name: p.wait_for(lambda e: e["event"] == "code", "security code",
+                               start=marks[p.name])["code"] for p in members}
+
+
 def start_server(server_bin, data, logs, ready):
     """Starts conclave-server on free loopback ports; returns (process, ready info)."""
     if ready.exists():

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import WAIT, Failure, Participant, run, start_server, stop_server
+from harness import WAIT, Failure, Participant, run, security_codes, start_server, stop_server
 
 
 def main():
@@ -88,19 +88,9 @@ def main():
                       "five waiting entries")
         say("five guests wait in the waiting room; the host sees each with its identity (unverified guests)")
 
-        codes = {}
-
         def agree(members, label):
             """Every member prints its security code; all must be equal."""
-            marks = {}
-            for p in members:
-                p.pump()
-                marks[p.name] = len(p.events)
-                p.cmd("code")
-            shown = {}
-            for p in members:
-                ev = p.wait_for(lambda e: e["event"] == "code", "security code", start=marks[p.name])
-                shown[p.name] = ev["code"]
+            shown = security_codes(members)
             check(len(set(shown.values())) == 1,
                   f"{label}: every member shows the same security code {shown}")
             say(f"  security code after {label}: {next(iter(shown.values()))} on all {len(members)} members")

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import WAIT, Failure, Participant, run, start_server, stop_server
+from harness import WAIT, Failure, Participant, run, security_codes, start_server, stop_server
 
 
 def main():
@@ -115,21 +115,16 @@ def main():
         host.cmd("admit alice")
         alice.wait_for(lambda e: e["event"] == "admitted", "alice's admission")
         for p in (host, alice):
-            p.wait_for(lambda e: e["event"] == "epoch" and len(e.get("members", [])) == 2,
-                       "epoch with two members")
-            ev = p.wait_for(lambda e: e["event"] == "epoch" and len(e.get("members", [])) == 2, "roster")
+            ev = p.wait_for(lambda e: e["event"] == "epoch" and len(e.get("members", [])) == 2,
+                            "epoch with two members")
             names = sorted(m.get("name") for m in ev["members"])
             check(names == ["alice", "host"],
                   f"{p.name}'s roster names the certificates' accounts {names}")
-        codes = []
-        for p in (host, alice):
-            mark = len(p.events)
-            p.cmd("code")
-            codes.append(p.wait_for(lambda e: e["event"] == "code", "security code", start=mark)["code"])
-        check(len(set(codes)) == 1, f"host and alice show the same security code {codes}")
+        codes = security_codes([host, alice])
+        check(len(set(codes.values())) == 1, f"host and alice show the same security code {codes}")
         host.cmd("chat secret agenda")
-        alice.wait_for(lambda e: e["event"] == "chat" and e.get("text") == "secret agenda", "chat")
-        check(True, "chat reached alice")
+        ev = alice.wait_for(lambda e: e["event"] == "chat" and e.get("text") == "secret agenda", "chat")
+        check(ev.get("from") == "host", f"the chat reached alice from the host's account ({ev.get('from')})")
 
         # --- refused joiners
         refused = {

@@ -90,8 +90,7 @@ std::shared_ptr<const client::DeviceCredential> load_device(const std::string& c
     std::cerr << "conclave: cannot read --device-cert, --device-key or --org-ca\n";
     return nullptr;
   }
-  SecretBytes key_pem(key.size());
-  std::copy(key.begin(), key.end(), key_pem.mutable_view().begin());
+  const SecretBytes key_pem = SecretBytes::copy_of(as_bytes(key));
   std::string why;
   auto device = client::load_device_credential(cert, key_pem, ca, unix_seconds(), &why);
   if (!device) {
