@@ -60,6 +60,16 @@ if(CONCLAVE_FUZZ)
   target_link_options(conclave_policy INTERFACE -fsanitize=address,undefined)
 endif()
 
+# Source-based coverage for the fuzz campaign's per-target report
+# (tools/fuzz/campaign.sh replays each merged corpus through these builds).
+if(CONCLAVE_COVERAGE)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CONCLAVE_COVERAGE needs clang; got ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  target_compile_options(conclave_policy INTERFACE -fprofile-instr-generate -fcoverage-mapping)
+  target_link_options(conclave_policy INTERFACE -fprofile-instr-generate)
+endif()
+
 if(CONCLAVE_FUZZING_UNSAFE_FOR_PRODUCTION)
   target_compile_definitions(conclave_policy INTERFACE CONCLAVE_FUZZING_UNSAFE_FOR_PRODUCTION=1)
 endif()
