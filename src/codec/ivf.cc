@@ -12,8 +12,7 @@ constexpr uint8_t kSignature[4] = {'D', 'K', 'I', 'F'};
 constexpr uint8_t kFourccVp8[4] = {'V', 'P', '8', '0'};
 
 bool equal4(ByteView b, const uint8_t (&want)[4]) {
-  return b.size() == 4 && b[0] == want[0] && b[1] == want[1] && b[2] == want[2] &&
-         b[3] == want[3];
+  return b.size() == 4 && b[0] == want[0] && b[1] == want[1] && b[2] == want[2] && b[3] == want[3];
 }
 
 }  // namespace
@@ -74,6 +73,7 @@ Result<IvfFile> parse_ivf(ByteView file) {
   return out;
 }
 
+// implements: REQ-CODEC-010
 void write_ivf_header(Bytes& out, const IvfHeader& h) {
   out.insert(out.end(), std::begin(kSignature), std::end(kSignature));
   append_le16(out, 0);

@@ -48,8 +48,8 @@ Result<OpusEncoder> OpusEncoder::create(const OpusEncoderConfig& config) {
   CONCLAVE_TRY(check_bitrate(config.bitrate_bps));
   CONCLAVE_TRY(check_loss(config.expected_loss_pct));
   int err = OPUS_OK;
-  ::OpusEncoder* const enc = opus_encoder_create(static_cast<opus_int32>(kSampleRate), config.channels,
-                                           OPUS_APPLICATION_VOIP, &err);
+  ::OpusEncoder* const enc = opus_encoder_create(static_cast<opus_int32>(kSampleRate),
+                                                 config.channels, OPUS_APPLICATION_VOIP, &err);
   if (enc == nullptr || err != OPUS_OK) {
     return Error(Err::kInvalidArgument, "libopus refused to create the encoder");
   }
@@ -59,7 +59,7 @@ Result<OpusEncoder> OpusEncoder::create(const OpusEncoderConfig& config) {
           OPUS_OK ||
       opus_encoder_ctl(h->enc, OPUS_SET_INBAND_FEC(1)) != OPUS_OK ||
       opus_encoder_ctl(h->enc, OPUS_SET_PACKET_LOSS_PERC(
-                                static_cast<opus_int32>(config.expected_loss_pct))) != OPUS_OK ||
+                                   static_cast<opus_int32>(config.expected_loss_pct))) != OPUS_OK ||
       opus_encoder_ctl(h->enc, OPUS_SET_DTX(1)) != OPUS_OK ||
       opus_encoder_ctl(h->enc, OPUS_GET_LOOKAHEAD(&lookahead)) != OPUS_OK || lookahead < 0) {
     return Error(Err::kInvalidArgument, "libopus refused an encoder setting");
@@ -73,9 +73,8 @@ Result<Bytes> OpusEncoder::encode(std::span<const int16_t> pcm) {
   }
   // The largest packet one 20 ms frame can give (RFC 6716 §3.2.1).
   Bytes out(kMaxOpusPacketLen);
-  const opus_int32 n =
-      opus_encode(handle_->enc, pcm.data(), static_cast<int>(kFrameSamples), out.data(),
-                  static_cast<opus_int32>(out.size()));
+  const opus_int32 n = opus_encode(handle_->enc, pcm.data(), static_cast<int>(kFrameSamples),
+                                   out.data(), static_cast<opus_int32>(out.size()));
   if (n < 0) {
     return Error(Err::kInvalidArgument, "libopus failed to encode the frame");
   }
@@ -94,8 +93,8 @@ Result<void> OpusEncoder::set_bitrate(uint32_t bitrate_bps) {
 
 Result<void> OpusEncoder::set_expected_loss(uint32_t expected_loss_pct) {
   CONCLAVE_TRY(check_loss(expected_loss_pct));
-  if (opus_encoder_ctl(handle_->enc, OPUS_SET_PACKET_LOSS_PERC(static_cast<opus_int32>(
-                                         expected_loss_pct))) != OPUS_OK) {
+  if (opus_encoder_ctl(handle_->enc, OPUS_SET_PACKET_LOSS_PERC(
+                                         static_cast<opus_int32>(expected_loss_pct))) != OPUS_OK) {
     return Error(Err::kInvalidArgument, "libopus refused the expected loss");
   }
   return {};

@@ -1,5 +1,6 @@
 #include "codec/pattern_source.h"
 
+#include <algorithm>
 #include <array>
 
 #include "codec/limits.h"
@@ -26,8 +27,8 @@ constexpr std::array<Yuv, 8> kBars = {{{235, 128, 128},
 }  // namespace
 
 Result<PatternSource> PatternSource::create(uint32_t width, uint32_t height, uint32_t fps) {
-  if (width < kMinVideoDim || width > kMaxVideoWidth || width % 2 != 0 ||
-      height < kMinVideoDim || height > kMaxVideoHeight || height % 2 != 0) {
+  if (width < kMinVideoDim || width > kMaxVideoWidth || width % 2 != 0 || height < kMinVideoDim ||
+      height > kMaxVideoHeight || height % 2 != 0) {
     return Error(Err::kInvalidArgument, "pattern size must be even and 16..3840 x 16..2160");
   }
   if (fps < kMinFps || fps > kMaxFps) {
@@ -36,6 +37,7 @@ Result<PatternSource> PatternSource::create(uint32_t width, uint32_t height, uin
   return PatternSource(width, height, fps);
 }
 
+// implements: REQ-CODEC-011
 I420Frame PatternSource::next_frame() {
   I420Frame f;
   f.width = width_;

@@ -20,6 +20,7 @@ Result<ToneSource> ToneSource::create(double frequency_hz, uint16_t channels, in
   return ToneSource(frequency_hz, channels, amplitude);
 }
 
+// implements: REQ-CODEC-011
 std::vector<int16_t> ToneSource::next_frame() {
   std::vector<int16_t> out(kFrameSamples * channels_);
   for (size_t i = 0; i < kFrameSamples; ++i) {
@@ -28,8 +29,8 @@ std::vector<int16_t> ToneSource::next_frame() {
     // so long runs do not accumulate rounding error.
     const double t = static_cast<double>(sample_index_++) / kSampleRate;
     const double phase = std::fmod(frequency_hz_ * t, 1.0);
-    const auto s = static_cast<int16_t>(
-        std::lround(amplitude_ * std::sin(2.0 * std::numbers::pi * phase)));
+    const auto s =
+        static_cast<int16_t>(std::lround(amplitude_ * std::sin(2.0 * std::numbers::pi * phase)));
     for (size_t c = 0; c < channels_; ++c) {
       out[i * channels_ + c] = s;
     }

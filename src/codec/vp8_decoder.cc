@@ -3,6 +3,8 @@
 #include <vpx/vp8dx.h>
 #include <vpx/vpx_decoder.h>
 
+#include <algorithm>
+
 #include "codec/limits.h"
 #include "core/reader.h"
 
@@ -109,8 +111,8 @@ Result<std::optional<I420Frame>> Vp8Decoder::decode(ByteView frame) {
   } else if (!have_keyframe_) {
     return Error(Err::kUnexpectedMessage, "VP8 inter frame before the first keyframe", 0);
   }
-  if (vpx_codec_decode(&ctx_->codec, frame.data(), static_cast<unsigned int>(frame.size()),
-                       nullptr, 0) != VPX_CODEC_OK) {
+  if (vpx_codec_decode(&ctx_->codec, frame.data(), static_cast<unsigned int>(frame.size()), nullptr,
+                       0) != VPX_CODEC_OK) {
     return Error(Err::kDecode, "libvpx could not decode the VP8 frame");
   }
   if (h.keyframe) {

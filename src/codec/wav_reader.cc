@@ -36,9 +36,9 @@ Result<WavFormat> read_fmt(ByteView body, size_t base) {
   Reader r(body);
   WavFormat f;
   // The reads cannot fail: the body has at least 16 bytes.
-  if (!read_le16(r, &f.format_tag) || !read_le16(r, &f.channels) ||
-      !read_le32(r, &f.sample_rate) || !read_le32(r, &f.byte_rate) ||
-      !read_le16(r, &f.block_align) || !read_le16(r, &f.bits_per_sample)) {
+  if (!read_le16(r, &f.format_tag) || !read_le16(r, &f.channels) || !read_le32(r, &f.sample_rate) ||
+      !read_le32(r, &f.byte_rate) || !read_le16(r, &f.block_align) ||
+      !read_le16(r, &f.bits_per_sample)) {
     return Error(Err::kTruncated, "WAV fmt chunk", base);
   }
   if (body.size() == kFmtExtendedLen) {
@@ -110,8 +110,7 @@ Result<WavChunks> walk_chunks(ByteView file, bool stop_after_format) {
       }
     } else if (is_tag(id, "data")) {
       if (!out.format) {
-        return Error(Err::kInvalidValue, "WAV data chunk comes before the fmt chunk",
-                     chunk_offset);
+        return Error(Err::kInvalidValue, "WAV data chunk comes before the fmt chunk", chunk_offset);
       }
       if (out.data) {
         return Error(Err::kInvalidValue, "WAV file has a second data chunk", chunk_offset);
@@ -175,7 +174,8 @@ Result<WavAudio> parse_wav(ByteView file) {
   out.format = f;
   out.samples.resize(data.size() / 2);
   for (size_t i = 0; i < out.samples.size(); ++i) {
-    out.samples[i] = static_cast<int16_t>(static_cast<uint16_t>(data[2 * i] | (data[2 * i + 1] << 8)));
+    out.samples[i] =
+        static_cast<int16_t>(static_cast<uint16_t>(data[2 * i] | (data[2 * i + 1] << 8)));
   }
   return out;
 }
@@ -192,7 +192,7 @@ Bytes write_wav(uint16_t channels, const std::vector<int16_t>& samples) {
   const auto data_len = static_cast<uint32_t>(samples.size() * 2);
   Bytes out;
   out.reserve(44 + data_len);
-  const auto tag = [&out](const char (&t)[5]) {
+  const auto tag = [&out](const char(&t)[5]) {
     for (size_t i = 0; i < 4; ++i) {
       out.push_back(static_cast<uint8_t>(t[i]));
     }

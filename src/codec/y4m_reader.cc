@@ -1,5 +1,6 @@
 #include "codec/y4m_reader.h"
 
+#include <algorithm>
 #include <string>
 
 #include "codec/limits.h"
@@ -133,8 +134,8 @@ Result<Y4mHeader> parse_header_line(std::string_view line) {
   }
   if (h.width < kMinVideoDim || h.width > kMaxVideoWidth || h.width % 2 != 0 ||
       h.height < kMinVideoDim || h.height > kMaxVideoHeight || h.height % 2 != 0) {
-    return Error(Err::kUnsupported,
-                 "Y4M picture size must be even and within 16..3840 x 16..2160", 0);
+    return Error(Err::kUnsupported, "Y4M picture size must be even and within 16..3840 x 16..2160",
+                 0);
   }
   return h;
 }

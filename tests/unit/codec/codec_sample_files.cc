@@ -44,8 +44,8 @@ int write_opus(const std::string& path) {
   // 1 s of input, plus frames until the encoder delay is flushed.
   const size_t frames = (kSampleRate + enc->lookahead()) / kFrameSamples + 1;
   for (size_t i = 0; i < frames; ++i) {
-    auto pcm = i < kSampleRate / kFrameSamples ? tone->next_frame()
-                                               : std::vector<int16_t>(kFrameSamples);
+    auto pcm =
+        i < kSampleRate / kFrameSamples ? tone->next_frame() : std::vector<int16_t>(kFrameSamples);
     auto packet = enc->encode(pcm);
     if (!packet) {
       return fail("encode", packet.error());

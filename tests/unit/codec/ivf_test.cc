@@ -10,8 +10,12 @@ namespace {
 
 IvfFile sample() {
   IvfFile f;
-  f.header = {.width = 320, .height = 240, .timebase_den = 30, .timebase_num = 1,
-              .frame_count = 3, .unused = 0};
+  f.header = {.width = 320,
+              .height = 240,
+              .timebase_den = 30,
+              .timebase_num = 1,
+              .frame_count = 3,
+              .unused = 0};
   f.frames = {{0, {1, 2, 3}}, {1, {4}}, {2, Bytes(300, 9)}};
   return f;
 }
@@ -49,7 +53,7 @@ TEST(Ivf, RejectsBadHeaderFieldsAtTheirOffset) {
     Err code;
   };
   const Case cases[] = {
-      {"signature", 0, 'X', Err::kInvalidValue},  {"version", 4, 1, Err::kInvalidValue},
+      {"signature", 0, 'X', Err::kInvalidValue},    {"version", 4, 1, Err::kInvalidValue},
       {"header length", 6, 33, Err::kInvalidValue}, {"fourcc VP90", 10, '9', Err::kUnsupported},
       {"frame count", 24, 4, Err::kInvalidValue},
   };

@@ -82,8 +82,8 @@ TEST(OggOpusWriter, WritesHeadersGranulesAndEndOfStream) {
   EXPECT_EQ(pages[0].serial, 0x1234u);
   ASSERT_EQ(pages[0].body.size(), 19u);
   EXPECT_EQ(std::string(pages[0].body.begin(), pages[0].body.begin() + 8), "OpusHead");
-  EXPECT_EQ(pages[0].body[8], 1);   // version
-  EXPECT_EQ(pages[0].body[9], 1);   // channels
+  EXPECT_EQ(pages[0].body[8], 1);  // version
+  EXPECT_EQ(pages[0].body[9], 1);  // channels
   EXPECT_EQ(pages[0].body[10] | (pages[0].body[11] << 8), static_cast<int>(pre_skip));
   EXPECT_EQ(pages[0].body[18], 0);  // mapping family
   // Page 1: OpusTags alone.

@@ -16,8 +16,7 @@ TEST(OpusEncoder, RejectsConfigurationsOutsideTheProfile) {
   EXPECT_EQ(OpusEncoder::create({.channels = 0}).error().code, Err::kInvalidArgument);
   EXPECT_EQ(OpusEncoder::create({.bitrate_bps = 5999}).error().code, Err::kInvalidArgument);
   EXPECT_EQ(OpusEncoder::create({.bitrate_bps = 510001}).error().code, Err::kInvalidArgument);
-  EXPECT_EQ(OpusEncoder::create({.expected_loss_pct = 101}).error().code,
-            Err::kInvalidArgument);
+  EXPECT_EQ(OpusEncoder::create({.expected_loss_pct = 101}).error().code, Err::kInvalidArgument);
   auto enc = OpusEncoder::create({});
   ASSERT_TRUE(enc.has_value());
   EXPECT_EQ(enc->set_bitrate(1000).error().code, Err::kInvalidArgument);

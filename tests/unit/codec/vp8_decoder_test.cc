@@ -13,10 +13,16 @@ namespace {
 // partition of `part` bytes, followed by `part` zero bytes.
 Bytes keyframe_header(uint16_t w, uint16_t h, uint32_t part) {
   const uint32_t tag = (part << 5) | (1u << 4);  // keyframe, version 0, shown
-  Bytes b = {static_cast<uint8_t>(tag), static_cast<uint8_t>(tag >> 8),
-             static_cast<uint8_t>(tag >> 16), 0x9d, 0x01, 0x2a,
-             static_cast<uint8_t>(w), static_cast<uint8_t>(w >> 8),
-             static_cast<uint8_t>(h), static_cast<uint8_t>(h >> 8)};
+  Bytes b = {static_cast<uint8_t>(tag),
+             static_cast<uint8_t>(tag >> 8),
+             static_cast<uint8_t>(tag >> 16),
+             0x9d,
+             0x01,
+             0x2a,
+             static_cast<uint8_t>(w),
+             static_cast<uint8_t>(w >> 8),
+             static_cast<uint8_t>(h),
+             static_cast<uint8_t>(h >> 8)};
   b.resize(b.size() + part);
   return b;
 }

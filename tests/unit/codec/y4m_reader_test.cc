@@ -23,8 +23,8 @@ constexpr size_t kLen16 = 16 * 16 * 3 / 2;
 
 // verifies: REQ-CODEC-007
 TEST(Y4mReader, ReadsI420Frames) {
-  const Bytes file = y4m("YUV4MPEG2 W16 H16 F30000:1001 Ip A1:1 C420jpeg XYSCSS=420JPEG\n", 3,
-                         kLen16);
+  const Bytes file =
+      y4m("YUV4MPEG2 W16 H16 F30000:1001 Ip A1:1 C420jpeg XYSCSS=420JPEG\n", 3, kLen16);
   const auto v = parse_y4m(file);
   ASSERT_TRUE(v.has_value()) << v.error().detail;
   EXPECT_EQ(v->header.width, 16u);
