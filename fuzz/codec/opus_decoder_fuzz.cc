@@ -1,5 +1,6 @@
-// Targets: OpusDecoder::decode, OpusDecoder::conceal, OpusDecoder::recover_fec (namespace
-// conclave::codec) Requirements: REQ-CODEC-002, REQ-CODEC-003
+// Targets: OpusDecoder::decode, OpusDecoder::conceal, OpusDecoder::recover_fec
+// Requirements: REQ-CODEC-002, REQ-CODEC-003
+// (namespace conclave::codec)
 //
 // Input: byte 0 picks mono (even) or stereo (odd); then packets, each a
 // uint16 (big-endian) length and that many bytes. Each packet goes through
