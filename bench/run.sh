@@ -25,12 +25,12 @@ done
 
 if [[ $build -eq 1 ]]; then
   cmake --preset dev >/dev/null
-  cmake --build --preset dev --target crypto_bench mls_bench udp_reflector -j "$(nproc)" >/dev/null
+  cmake --build --preset dev --target crypto_bench mls_bench udp_reflector codec_bench -j "$(nproc)" >/dev/null
 fi
 
 # Library versions, for the result file (the programs cannot ask dpkg).
 CONCLAVE_BENCH_LIBS=$(dpkg-query -W -f='${Package} ${Version}; ' \
-  android-libboringssl-dev nlohmann-json3-dev 2>/dev/null || echo "dpkg-query unavailable")
+  android-libboringssl-dev nlohmann-json3-dev libopus-dev libvpx-dev 2>/dev/null || echo "dpkg-query unavailable")
 export CONCLAVE_BENCH_LIBS
 
 tmp=$(mktemp -d)
@@ -39,6 +39,7 @@ bin=build/dev/bench
 "$bin/crypto_bench" --json "$tmp/crypto_bench.json" "${full[@]}" || exit 2
 "$bin/mls_bench" --json "$tmp/mls_bench.json" "${full[@]}" || exit 2
 "$bin/udp_reflector" --json "$tmp/udp_reflector.json" "${full[@]}" || exit 2
+"$bin/codec_bench" --json "$tmp/codec_bench.json" "${full[@]}" || exit 2
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //; s/([^)]*)//g' \
   | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed 's/^-//; s/-$//' | cut -c1-40)
@@ -47,7 +48,7 @@ mode=short
 out="bench/results/$(date -u +%Y-%m-%dT%H%MZ)-$(hostname -s)-${cpu:-unknown}-$mode.json"
 
 python3 - "$out" "$mode" "$tmp/crypto_bench.json" "$tmp/mls_bench.json" \
-  "$tmp/udp_reflector.json" <<'PY'
+  "$tmp/udp_reflector.json" "$tmp/codec_bench.json" <<'PY'
 import json, sys
 out, mode, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
 runs = [json.load(open(p)) for p in paths]

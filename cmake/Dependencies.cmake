@@ -49,3 +49,20 @@ set_target_properties(conclave_argon2 PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES ${CONCLAVE_ARGON2_INCLUDE_DIR})
 
 find_package(Threads REQUIRED)
+
+# Codecs and the Ogg container for src/codec (conclave_codec) only:
+# libopus-dev, libvpx-dev and libogg-dev (docs/dependencies.md).
+foreach(dep_header IN ITEMS opus:opus/opus.h vpx:vpx/vpx_codec.h ogg:ogg/ogg.h)
+  string(REPLACE ":" ";" dep_header ${dep_header})
+  list(GET dep_header 0 dep)
+  list(GET dep_header 1 header)
+  string(TOUPPER ${dep} DEP)
+  if(NOT TARGET conclave_${dep})
+    find_path(CONCLAVE_${DEP}_INCLUDE_DIR ${header} REQUIRED)
+    find_library(CONCLAVE_${DEP}_LIB NAMES ${dep} REQUIRED)
+    add_library(conclave_${dep} UNKNOWN IMPORTED)
+    set_target_properties(conclave_${dep} PROPERTIES
+      IMPORTED_LOCATION ${CONCLAVE_${DEP}_LIB}
+      INTERFACE_INCLUDE_DIRECTORIES ${CONCLAVE_${DEP}_INCLUDE_DIR})
+  endif()
+endforeach()

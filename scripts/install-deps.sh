@@ -14,10 +14,12 @@ packages=(
   # tests, vectors, benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   # later areas: media, signaling, store, accounts, CLI
-  libopus-dev libvpx-dev libboost1.81-dev capnproto libcapnp-dev
+  libopus-dev libvpx-dev libogg-dev libboost1.81-dev capnproto libcapnp-dev
   libsqlite3-dev libargon2-dev libcli11-dev
   # fuzzing and proofs
   afl++ spin z3
+  # test-only: independent players for the codec sinks (tests/unit/codec)
+  opus-tools vpx-tools
 )
 # Interoperability tests run ts-mls (npm) under Node.js. The machine image
 # ships Node.js 20; Debian's nodejs/npm are the fallback only where it is

@@ -40,6 +40,9 @@ ALLOWED = {
     "crypto": {"core", "crypto"},
     "protocol": {"core", "crypto", "protocol"},
     "media": {"core", "crypto", "media"},
+    # codec: Opus/VP8 wrappers and media files (spec/12-codecs-and-media-
+    # files.md#build-separation); plaintext media, no keys, so core only.
+    "codec": {"core", "codec"},
     # sfu: the forwarding core; the room (server) pushes the floor table to it.
     "sfu": {"core", "crypto", "media", "sfu"},
     # net: TLS 1.3 + WebSocket/HTTPS transport. It reads only the signaling
@@ -48,8 +51,8 @@ ALLOWED = {
     "store": {"core", "crypto", "store"},
     # server: the SFU (issue #5) uses the media transport.
     "server": {"core", "crypto", "protocol", "media", "sfu", "net", "store", "server"},
-    "client": {"core", "crypto", "protocol", "media", "net", "client"},
-    "gateway": {"core", "crypto", "protocol", "media", "client", "gateway"},
+    "client": {"core", "crypto", "protocol", "media", "codec", "net", "client"},
+    "gateway": {"core", "crypto", "protocol", "media", "codec", "client", "gateway"},
     "store": {"core", "crypto", "store"},
 }
 # Sub-folders an area may not include although it may include their parent:
