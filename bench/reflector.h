@@ -5,6 +5,8 @@
 // to every sink, by sendmmsg or one UDP GSO send per sink).
 #pragma once
 
+#include <poll.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -71,7 +73,8 @@ class Generator {
 // reflect runs the reflector loop on `in` for `seconds` of wall time,
 // sending from `out`, and counts datagrams in and out; the caller pins the
 // thread. Segments of one GSO send must share their size, which holds for
-// the generator's fixed-size datagrams.
+// the generator's fixed-size datagrams. The loop waits in poll() when no
+// datagram is waiting, so its thread CPU time is the work done.
 inline ReflectResult reflect(UdpSocket& in, UdpSocket& out, const std::vector<PeerAddress>& sinks,
                              ReflectMode mode, double seconds) {
   std::vector<Bytes> bufs(media::kMaxUdpBatch, Bytes(media::kMaxPacketLen));
@@ -89,6 +92,11 @@ inline ReflectResult reflect(UdpSocket& in, UdpSocket& out, const std::vector<Pe
     const size_t n = must(in.recv_batch(slots), "reflector recv");
     r.packets_in += n;
     if (n == 0) {
+      // Wait rather than spin: when the generator falls behind (it shares
+      // this machine with other jobs), spinning would count idle CPU time
+      // as reflector work.
+      pollfd p{in.fd(), POLLIN, 0};
+      (void)poll(&p, 1, 1);
       continue;
     }
     if (mode == ReflectMode::kGso) {

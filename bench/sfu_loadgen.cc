@@ -80,19 +80,26 @@ struct Options {
   int client_cpu = 0;
   size_t publishers = 4;
   size_t subscribers = 12;
+  // only: run one scenario (memory, saturate, latency, rooms, mix); latency
+  // runs saturate first for its rate. Empty = all.
+  std::string only;
+
+  bool runs(std::string_view scenario) const {
+    return only.empty() || only == scenario || (only == "latency" && scenario == "saturate");
+  }
 };
 
 Options parse_options(int argc, char** argv) {
   Options o;
   Args args(argc, argv,
             std::string("usage: sfu_loadgen [--seconds S] [--client-cpu N] [--publishers N] "
-                        "[--subscribers N] ") +
+                        "[--subscribers N] [--only memory|saturate|latency|rooms|mix] ") +
                 CommonOptions::kUsage);
   while (args.next()) {
     if (!o.common.take(args) && !args.value("--seconds", &o.seconds, 0.05, 600.0) &&
         !args.value("--client-cpu", &o.client_cpu, 0, CPU_SETSIZE - 1) &&
         !args.value("--publishers", &o.publishers, 1, 100) &&
-        !args.value("--subscribers", &o.subscribers, 0, 1000)) {
+        !args.value("--subscribers", &o.subscribers, 0, 1000) && !args.value("--only", &o.only)) {
       args.fail();
     }
   }
@@ -203,6 +210,9 @@ struct SfuRun {
   uint64_t packets_in = 0;
   uint64_t packets_out = 0;
   std::vector<uint32_t> server_ns;  // per forwarded packet: recv -> last copy sent
+  // The loop thread's CPU time over the same span (recorded runs only):
+  // wall well above CPU means the thread was descheduled meanwhile.
+  std::vector<uint32_t> server_cpu_ns;
 };
 
 class SfuLoop {
@@ -215,16 +225,15 @@ class SfuLoop {
   }
 
   // run forwards for `seconds` of wall time. `idle_wait` blocks in poll()
-  // when nothing is waiting (so thread CPU time is the work done: paced
-  // scenarios); without it the loop spins like the reflector (flooded
-  // scenarios, where it never idles). `aead_free` is never set: the
-  // forwarder has no such mode (G4 is derived, see README).
+  // when nothing is waiting, as the reflector loop does, so thread CPU time
+  // is the work done even when the senders fall behind.
   // `stop`, when given, ends the run early once set.
   SfuRun run(ReflectMode mode, double seconds, bool idle_wait, bool record,
              const std::atomic<bool>* stop = nullptr) {
     SfuRun r;
     if (record) {
       r.server_ns.reserve(1 << 20);
+      r.server_cpu_ns.reserve(1 << 20);
     }
     const Stopwatch sw;
     const int64_t end = wall_ns() + static_cast<int64_t>(seconds * 1e9);
@@ -242,6 +251,7 @@ class SfuLoop {
         continue;
       }
       r.packets_in += n;
+      const int64_t c_recv = record ? cpu_ns() : 0;
       const uint64_t now_ms = static_cast<uint64_t>(t_recv / 1'000'000);
       size_t waiting = 0;
       for (size_t i = 0; i < n; ++i) {
@@ -256,25 +266,28 @@ class SfuLoop {
         ++waiting;
         if (mode == ReflectMode::kSendmmsg && outgoing_.size() >= media::kMaxUdpBatch) {
           flush(mode, r);
-          record_latency(r, record, waiting, t_recv);
+          record_latency(r, record, waiting, t_recv, c_recv);
           waiting = 0;
         }
       }
       flush(mode, r);
-      record_latency(r, record, waiting, t_recv);
+      record_latency(r, record, waiting, t_recv, c_recv);
     }
     r.elapsed = sw.elapsed();
     return r;
   }
 
  private:
-  static void record_latency(SfuRun& r, bool record, size_t waiting, int64_t t_recv) {
+  static void record_latency(SfuRun& r, bool record, size_t waiting, int64_t t_recv,
+                             int64_t c_recv) {
     if (!record || waiting == 0) {
       return;
     }
     const auto ns = static_cast<uint32_t>(std::min<int64_t>(wall_ns() - t_recv, UINT32_MAX));
+    const auto cpu = static_cast<uint32_t>(std::min<int64_t>(cpu_ns() - c_recv, UINT32_MAX));
     for (size_t i = 0; i < waiting && r.server_ns.size() < r.server_ns.capacity(); ++i) {
       r.server_ns.push_back(ns);
+      r.server_cpu_ns.push_back(cpu);
     }
   }
 
@@ -730,7 +743,7 @@ Saturation run_saturation(const Options& opt, Json& rows) {
       {
         const Flood flood(s.clients[0], s.sfu_addr, opt.client_cpu);
         SfuLoop loop(*s.sfu_sock, *s.fwd);
-        sr = loop.run(mode, opt.seconds, false, false);
+        sr = loop.run(mode, opt.seconds, true, false);
       }
       if (rep < 0) {
         continue;
@@ -821,11 +834,12 @@ std::vector<LatencyPoint> run_latency(const Options& opt, double max_in_per_s, J
       "return -> return of the sendmmsg carrying the packet's last copy; e2e read by one "
       "subscriber (medians of %d reps of %.1f s)\n",
       kSaturatingLen, kFanout, max_in_per_s, opt.common.reps, opt.seconds);
-  std::printf("%5s %10s | %9s %9s %9s | %9s %9s | %8s %6s %9s\n", "load", "in pkt/s", "srv p50us",
-              "srv p99us", "srv p999", "e2e p50us", "e2e p99us", "loss", "reord", "sfu drops");
+  std::printf("%5s %10s | %9s %9s %9s %9s | %9s %9s | %8s %6s %9s\n", "load", "in pkt/s",
+              "srv p50us", "srv p99us", "srv p999", "cpu p99us", "e2e p50us", "e2e p99us", "loss",
+              "reord", "sfu drops");
   for (const double load : {0.5, 0.9}) {
     const double rate = load * max_in_per_s;
-    std::vector<double> p50, p99, p999, e50, e99, loss;
+    std::vector<double> p50, p99, p999, c99, e50, e99, loss;
     uint64_t reordered = 0;
     uint64_t sfu_drops = 0;
     Json reps = Json::array();
@@ -838,7 +852,9 @@ std::vector<LatencyPoint> run_latency(const Options& opt, double max_in_per_s, J
       const uint64_t drops = udp_drops(s.sfu_addr.port);
       sfu_drops += drops;
       const Json srv = latency_json(sr.server_ns);
+      const Json srv_cpu = latency_json(sr.server_cpu_ns);
       const Json t = tr.to_json();
+      c99.push_back(srv_cpu["p99_us"]);
       p50.push_back(srv["p50_us"]);
       p99.push_back(srv["p99_us"]);
       p999.push_back(srv["p999_us"]);
@@ -846,17 +862,21 @@ std::vector<LatencyPoint> run_latency(const Options& opt, double max_in_per_s, J
       e99.push_back(t["end_to_end"]["p99_us"]);
       loss.push_back(t["loss_fraction"]);
       reordered += tr.reordered;
-      reps.push_back(Json{{"server", srv}, {"traffic", t}, {"sfu_socket_drops", drops}});
+      reps.push_back(Json{{"server", srv},
+                          {"server_thread_cpu", srv_cpu},
+                          {"traffic", t},
+                          {"sfu_socket_drops", drops}});
     }
-    std::printf("%4.0f%% %10.0f | %9.1f %9.1f %9.1f | %9.1f %9.1f | %7.4f%% %6llu %9llu\n",
-                load * 100, rate, median(p50), median(p99), median(p999), median(e50), median(e99),
-                median(loss) * 100, static_cast<unsigned long long>(reordered),
+    std::printf("%4.0f%% %10.0f | %9.1f %9.1f %9.1f %9.1f | %9.1f %9.1f | %7.4f%% %6llu %9llu\n",
+                load * 100, rate, median(p50), median(p99), median(p999), median(c99), median(e50),
+                median(e99), median(loss) * 100, static_cast<unsigned long long>(reordered),
                 static_cast<unsigned long long>(sfu_drops));
     rows.push_back(Json{{"scenario", "latency"},
                         {"load_of_g1", load},
                         {"input_packets_per_s", rate},
                         {"server_p99_us_median", median(p99)},
                         {"server_p50_us_median", median(p50)},
+                        {"server_thread_cpu_p99_us_median", median(c99)},
                         {"e2e_p99_us_median", median(e99)},
                         {"reps", reps}});
     points.push_back(LatencyPoint{load, median(p99)});
@@ -1073,52 +1093,59 @@ int run(const Options& opt) {
   Json rows = Json::array();
   Json goals = Json::array();
 
-  const double per_stream = run_memory(rows);
+  if (opt.runs("memory")) {
+    const double per_stream = run_memory(rows);
+    goals.push_back(goal("G13", "forwarder heap per forwarded stream at 1,000 streams",
+                         per_stream / 1024, 128, "kB"));
+  }
+  if (opt.runs("saturate")) {
+    const Saturation sat = run_saturation(opt, rows);
+    goals.push_back(
+        goal_at_least("G1", "SFU / reflector packets out per CPU-s, 1200 B, fan-out 9, sendmmsg",
+                      sat.ratio_sendmmsg, 0.60, "x"));
+    goals.push_back(goal_at_least("G1", "SFU packets out per CPU-second (floor), sendmmsg",
+                                  sat.sfu_sendmmsg / 1000, 150, "k/s"));
+    goals.push_back(goal_at_least("G2",
+                                  "SFU / reflector packets out per CPU-s, UDP GSO per receiver",
+                                  sat.ratio_gso, 0.50, "x"));
+    goals.push_back(goal_at_least("G2", "SFU packets out per CPU-second (floor), GSO",
+                                  sat.sfu_gso / 1000, 430, "k/s"));
 
-  const Saturation sat = run_saturation(opt, rows);
-  goals.push_back(
-      goal_at_least("G1", "SFU / reflector packets out per CPU-s, 1200 B, fan-out 9, sendmmsg",
-                    sat.ratio_sendmmsg, 0.60, "x"));
-  goals.push_back(goal_at_least("G1", "SFU packets out per CPU-second (floor), sendmmsg",
-                                sat.sfu_sendmmsg / 1000, 150, "k/s"));
-  goals.push_back(goal_at_least("G2", "SFU / reflector packets out per CPU-s, UDP GSO per receiver",
-                                sat.ratio_gso, 0.50, "x"));
-  goals.push_back(goal_at_least("G2", "SFU packets out per CPU-second (floor), GSO",
-                                sat.sfu_gso / 1000, 430, "k/s"));
+    // G4: the forwarding rate without hop AEAD is the loop's CPU per
+    // received packet less the AEAD work it contains (1 open + 9 seals,
+    // measured alone in this run).
+    const double aead_ns = aead_ns_per_input(opt.common.reps);
+    const double loop_ns_per_input = 1e9 * static_cast<double>(kFanout) / sat.sfu_sendmmsg;
+    const double g4 = (loop_ns_per_input - aead_ns) / loop_ns_per_input;
+    std::printf(
+        "\nhop AEAD: %.0f ns per received packet (1 open + %zu seals of %zu B) of %.0f ns "
+        "loop CPU per received packet: with/without AEAD rate ratio %.3f\n",
+        aead_ns, kFanout, kSaturatingLen, loop_ns_per_input, g4);
+    rows.push_back(Json{{"scenario", "aead_share"},
+                        {"aead_ns_per_input", aead_ns},
+                        {"loop_ns_per_input", loop_ns_per_input},
+                        {"rate_ratio_with_over_without", g4}});
+    goals.push_back(
+        goal_at_least("G4", "forwarding rate with hop AEAD / without (derived)", g4, 0.75, "x"));
 
-  // G4: the forwarding rate without hop AEAD is the loop's CPU per received
-  // packet less the AEAD work it contains (1 open + 9 seals, measured alone
-  // in this run).
-  const double aead_ns = aead_ns_per_input(opt.common.reps);
-  const double loop_ns_per_input = 1e9 * static_cast<double>(kFanout) / sat.sfu_sendmmsg;
-  const double g4 = (loop_ns_per_input - aead_ns) / loop_ns_per_input;
-  std::printf(
-      "\nhop AEAD: %.0f ns per received packet (1 open + %zu seals of %zu B) of %.0f ns "
-      "loop CPU per received packet: with/without AEAD rate ratio %.3f\n",
-      aead_ns, kFanout, kSaturatingLen, loop_ns_per_input, g4);
-  rows.push_back(Json{{"scenario", "aead_share"},
-                      {"aead_ns_per_input", aead_ns},
-                      {"loop_ns_per_input", loop_ns_per_input},
-                      {"rate_ratio_with_over_without", g4}});
-  goals.push_back(
-      goal_at_least("G4", "forwarding rate with hop AEAD / without (derived)", g4, 0.75, "x"));
-
-  const auto points = run_latency(opt, sat.sfu_in_per_wall_s, rows);
-  goals.push_back(
-      goal("G5", "p99 time in server at 50% of G1 load", points[0].p99_us / 1000, 1.0, "ms"));
-  goals.push_back(
-      goal("G5", "p99 time in server at 90% of G1 load", points[1].p99_us / 1000, 5.0, "ms"));
-
-  const RoomsResult rooms = run_rooms(opt, rows);
-  goals.push_back(goal("G3", "10 rooms x 10, 360p30 + Opus all-to-all: SFU core use",
-                       rooms.core_fraction * 100, 70, "%"));
-  goals.push_back(goal("G3", "10 rooms x 10: copies lost at readers + SFU input drops",
-                       static_cast<double>(rooms.lost), 0, "pkt"));
-
-  run_mix(opt, rows);
-
-  goals.push_back(goal("G13", "forwarder heap per forwarded stream at 1,000 streams",
-                       per_stream / 1024, 128, "kB"));
+    if (opt.runs("latency")) {
+      const auto points = run_latency(opt, sat.sfu_in_per_wall_s, rows);
+      goals.push_back(
+          goal("G5", "p99 time in server at 50% of G1 load", points[0].p99_us / 1000, 1.0, "ms"));
+      goals.push_back(
+          goal("G5", "p99 time in server at 90% of G1 load", points[1].p99_us / 1000, 5.0, "ms"));
+    }
+  }
+  if (opt.runs("rooms")) {
+    const RoomsResult rooms = run_rooms(opt, rows);
+    goals.push_back(goal("G3", "10 rooms x 10, 360p30 + Opus all-to-all: SFU core use",
+                         rooms.core_fraction * 100, 70, "%"));
+    goals.push_back(goal("G3", "10 rooms x 10: copies lost at readers + SFU input drops",
+                         static_cast<double>(rooms.lost), 0, "pkt"));
+  }
+  if (opt.runs("mix")) {
+    run_mix(opt, rows);
+  }
 
   out["rows"] = std::move(rows);
   out["goals"] = std::move(goals);
