@@ -1095,8 +1095,15 @@ int run(const Options& opt) {
 
   if (opt.runs("memory")) {
     const double per_stream = run_memory(rows);
-    goals.push_back(goal("G13", "forwarder heap per forwarded stream at 1,000 streams",
-                         per_stream / 1024, 128, "kB"));
+    if (per_stream > 0) {
+      goals.push_back(goal("G13", "forwarder heap per forwarded stream at 1,000 streams",
+                           per_stream / 1024, 128, "kB"));
+    } else {
+      // A sanitizer's allocator replaces glibc's, whose mallinfo2 then sees
+      // nothing.
+      goals.push_back(not_measured("G13", "forwarder heap per forwarded stream",
+                                   "mallinfo2 sees no allocations (sanitizer allocator?)"));
+    }
   }
   if (opt.runs("saturate")) {
     const Saturation sat = run_saturation(opt, rows);
