@@ -38,18 +38,21 @@ struct ReflectResult {
   Sample elapsed;
   uint64_t packets_in = 0;
   uint64_t packets_out = 0;
+  uint64_t batches = 0;  // recv_batch calls that returned datagrams
 };
 
-// Generator floods the reflector from its own thread until stopped.
+// Generator floods the reflector from its own thread, pinned to `cpu` (the
+// core the reflector does not use), until stopped.
 class Generator {
  public:
-  Generator(const PeerAddress& to, size_t packet_len)
+  Generator(const PeerAddress& to, size_t packet_len, int cpu)
       : sock_(must(UdpSocket::bind(kLoopback), "generator bind")) {
     payload_.assign(packet_len, 0x5a);
     for (auto& item : items_) {
       item = SendItem{payload_, to};
     }
-    thread_ = std::thread([this] {
+    thread_ = std::thread([this, cpu] {
+      (void)pin_to_cpu(cpu);
       while (!stop_.load(std::memory_order_relaxed)) {
         if (must(sock_->send_batch(items_), "generator send") == 0) {
           std::this_thread::yield();
@@ -99,6 +102,7 @@ inline ReflectResult reflect(UdpSocket& in, UdpSocket& out, const std::vector<Pe
       (void)poll(&p, 1, 1);
       continue;
     }
+    ++r.batches;
     if (mode == ReflectMode::kGso) {
       for (size_t i = 0; i < n; ++i) {
         segments[i] = ByteView(bufs[i]).first(slots[i].len);

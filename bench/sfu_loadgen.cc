@@ -209,6 +209,7 @@ struct SfuRun {
   Sample elapsed;  // of the SFU thread
   uint64_t packets_in = 0;
   uint64_t packets_out = 0;
+  uint64_t batches = 0;             // recv_batch calls that returned datagrams
   std::vector<uint32_t> server_ns;  // per forwarded packet: recv -> last copy sent
   // The loop thread's CPU time over the same span (recorded runs only):
   // wall well above CPU means the thread was descheduled meanwhile.
@@ -251,6 +252,7 @@ class SfuLoop {
         continue;
       }
       r.packets_in += n;
+      ++r.batches;
       const int64_t c_recv = record ? cpu_ns() : 0;
       const uint64_t now_ms = static_cast<uint64_t>(t_recv / 1'000'000);
       size_t waiting = 0;
@@ -730,13 +732,15 @@ Saturation run_saturation(const Options& opt, Json& rows) {
       "\nsaturate: %zu-B packets, fan-out %zu, flooded; SFU = UdpSocket + Forwarder, %d reps "
       "of %.1f s (medians; out/s per CPU-second of the loop thread)\n",
       kSaturatingLen, kFanout, opt.common.reps, opt.seconds);
-  std::printf("%9s | %12s %12s %7s | %12s\n", "mode", "reflector", "sfu", "ratio", "sfu in/s wall");
+  std::printf("%9s | %12s %12s %7s | %13s | %10s %10s\n", "mode", "reflector", "sfu", "ratio",
+              "sfu in/s wall", "refl batch", "sfu batch");
   for (ReflectMode mode : {ReflectMode::kSendmmsg, ReflectMode::kGso}) {
-    std::vector<double> refl, sfu, ratio, in_wall;
+    std::vector<double> refl, sfu, ratio, in_wall, refl_batch, sfu_batch;
     for (int rep = -1; rep < opt.common.reps; ++rep) {  // rep -1 warms up
       ReflectResult rr;
       {
-        const Generator gen(must(refl_in->local_address(), "reflector address"), kSaturatingLen);
+        const Generator gen(must(refl_in->local_address(), "reflector address"), kSaturatingLen,
+                            opt.client_cpu);
         rr = reflect(*refl_in, *refl_tx, sinks, mode, opt.seconds);
       }
       SfuRun sr;
@@ -754,16 +758,23 @@ Saturation run_saturation(const Options& opt, Json& rows) {
       sfu.push_back(b);
       ratio.push_back(b / a);
       in_wall.push_back(static_cast<double>(sr.packets_in) * 1e9 / sr.elapsed.wall_ns);
+      refl_batch.push_back(static_cast<double>(rr.packets_in) /
+                           static_cast<double>(std::max<uint64_t>(rr.batches, 1)));
+      sfu_batch.push_back(static_cast<double>(sr.packets_in) /
+                          static_cast<double>(std::max<uint64_t>(sr.batches, 1)));
     }
     const double r = median(ratio);
-    std::printf("%9s | %12.0f %12.0f %6.3fx | %12.0f\n", to_string(mode), median(refl), median(sfu),
-                r, median(in_wall));
+    std::printf("%9s | %12.0f %12.0f %6.3fx | %13.0f | %10.1f %10.1f\n", to_string(mode),
+                median(refl), median(sfu), r, median(in_wall), median(refl_batch),
+                median(sfu_batch));
     rows.push_back(Json{{"scenario", "saturate"},
                         {"mode", to_string(mode)},
                         {"reflector_out_per_cpu_s", median(refl)},
                         {"sfu_out_per_cpu_s", median(sfu)},
                         {"ratio_median_of_pairs", r},
                         {"sfu_in_per_wall_s", median(in_wall)},
+                        {"reflector_datagrams_per_recv_batch", median(refl_batch)},
+                        {"sfu_datagrams_per_recv_batch", median(sfu_batch)},
                         {"reps_reflector", refl},
                         {"reps_sfu", sfu}});
     if (mode == ReflectMode::kSendmmsg) {

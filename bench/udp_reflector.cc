@@ -90,7 +90,7 @@ int run(const Options& opt) {
   std::printf("%9s | %12s %12s | %10s | %10s\n", "mode", "out/s cpu", "out/s wall", "ns/pkt cpu",
               "in/s cpu");
   Json rows = Json::array();
-  const Generator gen(to, kPacketLen);
+  const Generator gen(to, kPacketLen, opt.cpu == 0 ? 1 : 0);
   for (ReflectMode mode : {ReflectMode::kSendmmsg, ReflectMode::kGso}) {
     (void)reflect(*in, *tx, sinks, mode, 0.2);  // warm-up
     std::vector<double> out_cpu, out_wall, in_cpu;
