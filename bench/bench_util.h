@@ -203,7 +203,8 @@ inline void must(const Result<void>& r, const char* what) {
 }
 
 // Goal is one goal of PERFORMANCE.md judged in this run: `value` must be at
-// most `limit`.
+// most `limit` (goal) or at least `limit` (goal_at_least). bench/run.sh
+// prints the comparison from "cmp".
 inline Json goal(std::string_view id, std::string_view measure, double value, double limit,
                  std::string_view unit) {
   Json j;
@@ -212,9 +213,160 @@ inline Json goal(std::string_view id, std::string_view measure, double value, do
   j["value"] = value;
   j["limit"] = limit;
   j["unit"] = unit;
+  j["cmp"] = "<=";
   j["pass"] = value <= limit;
   return j;
 }
+
+inline Json goal_at_least(std::string_view id, std::string_view measure, double value, double limit,
+                          std::string_view unit) {
+  Json j = goal(id, measure, value, limit, unit);
+  j["cmp"] = ">=";
+  j["pass"] = value >= limit;
+  return j;
+}
+
+// not_measured records a goal this run cannot judge and why; run.sh lists
+// it and counts it as neither passed nor failed.
+inline Json not_measured(std::string_view id, std::string_view measure, std::string_view reason) {
+  Json j;
+  j["id"] = id;
+  j["measure"] = measure;
+  j["not_measured"] = reason;
+  return j;
+}
+
+// Args is the one command-line parser of the benchmark programs. The caller
+// walks the arguments with next() and offers each option it knows; an
+// argument nobody takes ends the program with the usage line:
+//
+//   Args args(argc, argv, "usage: x [--reps N] [--full]");
+//   while (args.next()) {
+//     if (args.flag("--full")) { ... }
+//     else if (args.value("--reps", &o.reps, 3, 1000)) {}
+//     else { args.fail(); }
+//   }
+//
+// value() takes the option's argument; a missing or out-of-range argument
+// is a usage error too.
+class Args {
+ public:
+  Args(int argc, char** argv, std::string usage)
+      : argc_(argc), argv_(argv), usage_(std::move(usage)) {}
+
+  bool next() { return ++i_ < argc_; }
+  std::string_view current() const { return argv_[i_]; }
+
+  bool flag(std::string_view name) const { return current() == name; }
+
+  bool value(std::string_view name, std::string* out) {
+    if (current() != name) {
+      return false;
+    }
+    *out = take();
+    return true;
+  }
+  bool value(std::string_view name, int* out, int min, int max) {
+    long v = 0;
+    if (!integer(name, &v, min, max)) {
+      return false;
+    }
+    *out = static_cast<int>(v);
+    return true;
+  }
+  bool value(std::string_view name, size_t* out, size_t min, size_t max) {
+    long v = 0;
+    if (!integer(name, &v, static_cast<long>(min), static_cast<long>(max))) {
+      return false;
+    }
+    *out = static_cast<size_t>(v);
+    return true;
+  }
+  bool value(std::string_view name, double* out, double min, double max) {
+    if (current() != name) {
+      return false;
+    }
+    const std::string s = take();
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end == s.c_str() || *end != '\0' || v < min || v > max) {
+      fail();
+    }
+    *out = v;
+    return true;
+  }
+  // list takes a comma-separated list of integers in [min, max].
+  bool list(std::string_view name, std::vector<uint32_t>* out, uint32_t min, uint32_t max) {
+    if (current() != name) {
+      return false;
+    }
+    out->clear();
+    const std::string s = take();
+    size_t start = 0;
+    while (start <= s.size()) {
+      const size_t comma = std::min(s.find(',', start), s.size());
+      const std::string item = s.substr(start, comma - start);
+      char* end = nullptr;
+      const unsigned long v = std::strtoul(item.c_str(), &end, 10);
+      if (item.empty() || *end != '\0' || v < min || v > max) {
+        fail();
+      }
+      out->push_back(static_cast<uint32_t>(v));
+      start = comma + 1;
+    }
+    return true;
+  }
+
+  [[noreturn]] void fail() const {
+    std::fprintf(stderr, "%s\n", usage_.c_str());
+    std::exit(2);
+  }
+
+ private:
+  std::string take() {
+    if (i_ + 1 >= argc_) {
+      fail();
+    }
+    return argv_[++i_];
+  }
+  bool integer(std::string_view name, long* out, long min, long max) {
+    if (current() != name) {
+      return false;
+    }
+    const std::string s = take();
+    char* end = nullptr;
+    const long v = std::strtol(s.c_str(), &end, 10);
+    if (end == s.c_str() || *end != '\0' || v < min || v > max) {
+      fail();
+    }
+    *out = v;
+    return true;
+  }
+
+  int argc_;
+  char** argv_;
+  std::string usage_;
+  int i_ = 0;
+};
+
+// CommonOptions are the options every benchmark program takes.
+struct CommonOptions {
+  int reps = 3;
+  int cpu = 1;
+  bool full = false;
+  std::string json_path;
+
+  // take offers the current argument to the common options.
+  bool take(Args& args) {
+    if (args.flag("--full")) {
+      full = true;
+      return true;
+    }
+    return args.value("--reps", &reps, 3, 1000) || args.value("--cpu", &cpu, 0, CPU_SETSIZE - 1) ||
+           args.value("--json", &json_path);
+  }
+  static constexpr const char* kUsage = "[--reps N>=3] [--cpu N] [--json PATH] [--full]";
+};
 
 inline bool write_json(const std::string& path, const Json& j) {
   std::ofstream out(path);

@@ -53,26 +53,21 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--reps" && i + 1 < argc) {
-      o.reps = std::max(3, std::atoi(argv[++i]));
-    } else if (a == "--scale" && i + 1 < argc) {
-      o.scale = std::atof(argv[++i]);
-    } else if (a == "--cpu" && i + 1 < argc) {
-      o.cpu = std::atoi(argv[++i]);
-    } else if (a == "--json" && i + 1 < argc) {
-      o.json_path = argv[++i];
-    } else if (a == "--full") {
-      o.reps = 11;
-      o.scale = 2.0;
-    } else {
-      std::fprintf(stderr,
-                   "usage: crypto_bench [--reps N>=3] [--scale F] [--cpu N] [--json PATH] "
-                   "[--full]\n");
-      std::exit(2);
+  CommonOptions common;
+  common.reps = o.reps;
+  Args args(argc, argv, std::string("usage: crypto_bench [--scale F] ") + CommonOptions::kUsage);
+  while (args.next()) {
+    if (!common.take(args) && !args.value("--scale", &o.scale, 0.01, 100.0)) {
+      args.fail();
     }
   }
+  if (common.full) {
+    common.reps = std::max(common.reps, 11);
+    o.scale = std::max(o.scale, 2.0);
+  }
+  o.reps = common.reps;
+  o.cpu = common.cpu;
+  o.json_path = common.json_path;
   return o;
 }
 

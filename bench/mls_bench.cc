@@ -49,7 +49,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -85,52 +84,38 @@ struct Options {
   std::string json_path;
 };
 
-[[noreturn]] void usage() {
-  std::fprintf(stderr,
-               "usage: mls_bench [--suite 1|2] [--sizes N,N,...] [--reps N>=3] [--cpu N] "
-               "[--json PATH] [--full]\n"
-               "  --full adds n = 2000, 5000, 10000 (minutes, on demand only)\n");
-  std::exit(2);
-}
-
 Options parse_options(int argc, char** argv) {
   Options o;
+  CommonOptions common;
+  Args args(argc, argv,
+            std::string("usage: mls_bench [--suite 1|2] [--sizes N,N,...] ") +
+                CommonOptions::kUsage +
+                "\n  --full adds n = 2000, 5000, 10000 (minutes, on demand only)");
   bool suite_given = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--suite" && i + 1 < argc) {
-      const int s = std::atoi(argv[++i]);
-      if (s != 1 && s != 2) {
-        usage();
-      }
+  int suite = 0;
+  std::vector<uint32_t> sizes;
+  while (args.next()) {
+    if (common.take(args)) {
+      continue;
+    }
+    if (args.value("--suite", &suite, 1, 2)) {
       if (!suite_given) {
         o.suites.clear();
         suite_given = true;
       }
-      o.suites.push_back(static_cast<CipherSuiteId>(s));
-    } else if (a == "--sizes" && i + 1 < argc) {
-      o.sizes.clear();
-      std::stringstream ss(argv[++i]);
-      std::string item;
-      while (std::getline(ss, item, ',')) {
-        const long v = std::atol(item.c_str());
-        if (v < 2 || v > 65536) {
-          usage();
-        }
-        o.sizes.push_back(static_cast<uint32_t>(v));
-      }
-    } else if (a == "--reps" && i + 1 < argc) {
-      o.reps = std::max(3, std::atoi(argv[++i]));
-    } else if (a == "--cpu" && i + 1 < argc) {
-      o.cpu = std::atoi(argv[++i]);
-    } else if (a == "--json" && i + 1 < argc) {
-      o.json_path = argv[++i];
-    } else if (a == "--full") {
-      o.sizes.insert(o.sizes.end(), {2000, 5000, 10000});
+      o.suites.push_back(static_cast<CipherSuiteId>(suite));
+    } else if (args.list("--sizes", &sizes, 2, 65536)) {
+      o.sizes = sizes;
     } else {
-      usage();
+      args.fail();
     }
   }
+  if (common.full) {
+    o.sizes.insert(o.sizes.end(), {2000, 5000, 10000});
+  }
+  o.reps = common.reps;
+  o.cpu = common.cpu;
+  o.json_path = common.json_path;
   return o;
 }
 

@@ -24,15 +24,12 @@
 #include <vector>
 
 #include "bench_util.h"
-#include "media/limits.h"
-#include "media/udp_socket.h"
+#include "reflector.h"
 
 namespace conclave::bench {
 namespace {
 
 using media::PeerAddress;
-using media::RecvSlot;
-using media::SendItem;
 using media::UdpSocket;
 
 constexpr size_t kPacketLen = 1200;
@@ -47,123 +44,24 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--reps" && i + 1 < argc) {
-      o.reps = std::max(3, std::atoi(argv[++i]));
-    } else if (a == "--seconds" && i + 1 < argc) {
-      o.seconds = std::max(0.1, std::atof(argv[++i]));
-    } else if (a == "--fanout" && i + 1 < argc) {
-      o.fanout = static_cast<size_t>(std::max(1, std::atoi(argv[++i])));
-    } else if (a == "--cpu" && i + 1 < argc) {
-      o.cpu = std::atoi(argv[++i]);
-    } else if (a == "--json" && i + 1 < argc) {
-      o.json_path = argv[++i];
-    } else if (a == "--full") {
-      o.reps = 5;
-      o.seconds = 3.0;
-    } else {
-      std::fprintf(stderr,
-                   "usage: udp_reflector [--reps N>=3] [--seconds S] [--fanout N] [--cpu N] "
-                   "[--json PATH] [--full]\n");
-      std::exit(2);
+  CommonOptions common;
+  Args args(
+      argc, argv,
+      std::string("usage: udp_reflector [--seconds S] [--fanout N] ") + CommonOptions::kUsage);
+  while (args.next()) {
+    if (!common.take(args) && !args.value("--seconds", &o.seconds, 0.1, 600.0) &&
+        !args.value("--fanout", &o.fanout, 1, 64)) {
+      args.fail();
     }
   }
+  if (common.full) {
+    common.reps = std::max(common.reps, 5);
+    o.seconds = std::max(o.seconds, 3.0);
+  }
+  o.reps = common.reps;
+  o.cpu = common.cpu;
+  o.json_path = common.json_path;
   return o;
-}
-
-const PeerAddress kLoopback = PeerAddress::ipv4({127, 0, 0, 1}, 0);
-
-enum class Mode { kSendmmsg, kGso };
-
-const char* to_string(Mode m) { return m == Mode::kSendmmsg ? "sendmmsg" : "gso"; }
-
-struct RepResult {
-  Sample elapsed;
-  uint64_t packets_in = 0;
-  uint64_t packets_out = 0;
-};
-
-// Generator floods the reflector from its own thread until stopped.
-class Generator {
- public:
-  explicit Generator(const PeerAddress& to)
-      : sock_(must(UdpSocket::bind(kLoopback), "generator bind")) {
-    payload_.assign(kPacketLen, 0x5a);
-    for (auto& item : items_) {
-      item = SendItem{payload_, to};
-    }
-    thread_ = std::thread([this] {
-      while (!stop_.load(std::memory_order_relaxed)) {
-        if (must(sock_->send_batch(items_), "generator send") == 0) {
-          std::this_thread::yield();
-        }
-      }
-    });
-  }
-  ~Generator() {
-    stop_.store(true);
-    thread_.join();
-  }
-
- private:
-  std::unique_ptr<UdpSocket> sock_;
-  Bytes payload_;
-  std::array<SendItem, media::kMaxUdpBatch> items_{};
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-RepResult reflect(UdpSocket& in, UdpSocket& out, const std::vector<PeerAddress>& sinks, Mode mode,
-                  double seconds) {
-  std::vector<Bytes> bufs(media::kMaxUdpBatch, Bytes(media::kMaxPacketLen));
-  std::vector<RecvSlot> slots(media::kMaxUdpBatch);
-  for (size_t i = 0; i < slots.size(); ++i) {
-    slots[i].buf = bufs[i];
-  }
-  std::vector<SendItem> pending;
-  pending.reserve(media::kMaxUdpBatch);
-  std::vector<ByteView> segments(media::kMaxUdpBatch);
-  RepResult r;
-  const Stopwatch sw;
-  const double limit_ns = seconds * 1e9;
-  while (sw.elapsed().wall_ns < limit_ns) {
-    const size_t n = must(in.recv_batch(slots), "reflector recv");
-    r.packets_in += n;
-    if (n == 0) {
-      continue;
-    }
-    if (mode == Mode::kGso) {
-      for (size_t i = 0; i < n; ++i) {
-        segments[i] = ByteView(bufs[i]).first(slots[i].len);
-      }
-      // One GSO send holds at most kMaxGsoBytes: 54 datagrams of 1200 B.
-      const size_t per_send = media::kMaxGsoBytes / kPacketLen;
-      for (const PeerAddress& sink : sinks) {
-        for (size_t first = 0; first < n; first += per_send) {
-          const size_t count = std::min(per_send, n - first);
-          r.packets_out +=
-              must(out.send_segments(std::span(segments).subspan(first, count), sink), "gso send");
-        }
-      }
-      continue;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      for (const PeerAddress& sink : sinks) {
-        pending.push_back(SendItem{ByteView(bufs[i]).first(slots[i].len), sink});
-        if (pending.size() == media::kMaxUdpBatch) {
-          r.packets_out += must(out.send_batch(pending), "sendmmsg");
-          pending.clear();
-        }
-      }
-    }
-    if (!pending.empty()) {
-      r.packets_out += must(out.send_batch(pending), "sendmmsg");
-      pending.clear();
-    }
-  }
-  r.elapsed = sw.elapsed();
-  return r;
 }
 
 int run(const Options& opt) {
@@ -192,13 +90,13 @@ int run(const Options& opt) {
   std::printf("%9s | %12s %12s | %10s | %10s\n", "mode", "out/s cpu", "out/s wall", "ns/pkt cpu",
               "in/s cpu");
   Json rows = Json::array();
-  const Generator gen(to);
-  for (Mode mode : {Mode::kSendmmsg, Mode::kGso}) {
+  const Generator gen(to, kPacketLen, opt.cpu == 0 ? 1 : 0);
+  for (ReflectMode mode : {ReflectMode::kSendmmsg, ReflectMode::kGso}) {
     (void)reflect(*in, *tx, sinks, mode, 0.2);  // warm-up
     std::vector<double> out_cpu, out_wall, in_cpu;
     Samples per_packet;
     for (int rep = 0; rep < opt.reps; ++rep) {
-      const RepResult r = reflect(*in, *tx, sinks, mode, opt.seconds);
+      const ReflectResult r = reflect(*in, *tx, sinks, mode, opt.seconds);
       const double outs = static_cast<double>(r.packets_out);
       out_cpu.push_back(outs * 1e9 / r.elapsed.cpu_ns);
       out_wall.push_back(outs * 1e9 / r.elapsed.wall_ns);
