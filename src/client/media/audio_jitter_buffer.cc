@@ -83,7 +83,7 @@ AudioOut AudioJitterBuffer::pop() {
   out.frame_number = static_cast<uint32_t>(next_);
   ++next_;
   // Shrink a delay well above the target by one frame per call.
-  if (span() > target_delay_frames() + 2) {
+  if (span() > 2 * target_delay_frames() + 2) {
     auto head = frames_.find(next_);
     if (head != frames_.end()) {
       frames_.erase(head);

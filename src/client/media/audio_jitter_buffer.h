@@ -48,8 +48,8 @@ class AudioJitterBuffer {
 
   // pop is called once per 20 ms. Playout starts once the buffered span
   // reaches the target delay; then each call returns the next frame, or
-  // kConceal when it is missing, and drops one frame when more than the
-  // target + 2 are buffered. After kAudioMaxConcealFrames concealments with
+  // kConceal when it is missing, and drops one frame when more than
+  // twice the target + 2 are buffered. After kAudioMaxConcealFrames concealments with
   // nothing buffered, playout stops (kSilence) until enough frames arrive.
   // implements: REQ-CLIENT-027
   AudioOut pop();
