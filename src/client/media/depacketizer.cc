@@ -59,6 +59,10 @@ std::optional<AssembledFrame> Depacketizer::push(const conclave::media::MediaPay
     ++counters_.wrong_stream;
     return std::nullopt;
   }
+  if (p.sframe.size() > kMaxReceivedFragmentLen) {
+    ++counters_.oversize;
+    return std::nullopt;
+  }
   const uint64_t seq =
       started_ ? unwrap32(highest_, p.header.stream_seq) : kUnwrapBase + p.header.stream_seq;
   if (started_) {

@@ -31,6 +31,7 @@ struct AssembledFrame {
 struct DepacketizerCounters {
   uint64_t packets = 0;            // accepted into reassembly (unique)
   uint64_t wrong_stream = 0;       // another stream id or kind than the stream's
+  uint64_t oversize = 0;           // an SFrame part above kMaxReceivedFragmentLen
   uint64_t duplicates = 0;         // a stream_seq seen before
   uint64_t too_old = 0;            // kSeqWindow or more below the highest seen
   uint64_t inconsistent = 0;       // frames whose packets disagree on K or layer
@@ -48,7 +49,8 @@ class Depacketizer {
       : stream_id_(stream_id), kind_(kind) {}
 
   // push takes one packet and returns the frame it completes, if any. A
-  // packet of another stream or kind, a duplicate, or one kSeqWindow or
+  // packet of another stream or kind, one whose SFrame part is longer than
+  // kMaxReceivedFragmentLen, a duplicate, or one kSeqWindow or
   // more below the highest stream_seq seen is dropped and counted. Packets
   // of a frame must agree on K and layer, and a frame spans at most
   // kMaxFramePackets packets; otherwise its packets are dropped and counted

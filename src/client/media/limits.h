@@ -20,6 +20,11 @@ inline constexpr size_t kSframeOverheadLen = 17 + 16;
 inline constexpr size_t kMaxFragmentLen =
     conclave::media::kTargetPacketLen - conclave::media::kHopHeaderLen -
     conclave::media::kHopTagLen - conclave::media::kMediaHeaderLen;
+// The most SFrame bytes a received packet can carry (kMaxPacketLen less the
+// same overheads); the depacketizer refuses longer fragments. REQ-CLIENT-024
+inline constexpr size_t kMaxReceivedFragmentLen =
+    conclave::media::kMaxPacketLen - conclave::media::kHopHeaderLen - conclave::media::kHopTagLen -
+    conclave::media::kMediaHeaderLen;
 // The most packets one frame may span. REQ-CLIENT-023
 inline constexpr size_t kMaxFramePackets = 256;
 // The longest protected frame, and so the longest encoded frame a sender
