@@ -1,7 +1,7 @@
 // Targets: Depacketizer::push, Depacketizer::expire, parse_frame_envelope
-// Targets: write_frame_envelope, AudioJitterBuffer, VideoJitterBuffer (namespace
-// conclave::client::media) Requirements: REQ-CLIENT-020, REQ-CLIENT-024, REQ-CLIENT-027,
-// REQ-CLIENT-028
+// Targets: write_frame_envelope, AudioJitterBuffer, VideoJitterBuffer
+// Requirements: REQ-CLIENT-020, REQ-CLIENT-024, REQ-CLIENT-027, REQ-CLIENT-028
+// (namespace conclave::client::media)
 //
 // Input: records of
 //   uint8  time_step;    // milliseconds added to the clock before the packet

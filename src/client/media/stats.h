@@ -20,6 +20,7 @@ inline constexpr size_t kNumDropReasons = 6;
 
 const char* to_string(DropReason r);
 
+// implements: REQ-CLIENT-030
 // JitterEstimator is the interarrival jitter of RFC 3550 §6.4.1, over frames:
 // D = (R_j - R_i) - (S_j - S_i) with R the arrival and S the capture time,
 // J += (|D| - J) / 16, in integer microseconds (J scaled by 16 inside).
@@ -43,6 +44,7 @@ struct SendStats {
   uint64_t frames_failed = 0;  // protection or packetisation refused
 };
 
+// implements: REQ-CLIENT-030
 // ReceiveStats counts one incoming stream. Packet counters are those of the
 // stream's Depacketizer (DepacketizerCounters); these are the frame-level
 // ones.
