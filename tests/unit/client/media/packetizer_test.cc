@@ -147,6 +147,13 @@ TEST(Depacketizer, DropsForeignStaleAndInconsistentPacketsAndStaysBounded) {
   Packetizer audio(1, MediaKind::kAudio);
   EXPECT_FALSE(d.push(parse((*audio.packetize(pattern(5, 0), false, 0))[0]), 0).has_value());
   EXPECT_EQ(d.counters().wrong_stream, 2u);
+  // An SFrame part longer than any packet can carry.
+  conclave::media::MediaPayload big = parse((*a)[0]);
+  const Bytes huge(kMaxReceivedFragmentLen + 1);
+  big.sframe = huge;
+  EXPECT_FALSE(d.push(big, 0).has_value());
+  EXPECT_EQ(d.counters().oversize, 1u);
+  EXPECT_EQ(d.counters().packets, 0u);
   // Packets of one frame that disagree on K: the frame is dropped.
   Bytes second = (*a)[1];
   second[5] &= static_cast<uint8_t>(~conclave::media::kFlagKeyframe);
