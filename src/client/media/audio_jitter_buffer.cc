@@ -37,8 +37,13 @@ void AudioJitterBuffer::push(uint32_t frame_number, uint64_t capture_time_us, By
     ++counters_.duplicates;
     return;
   }
-  if (playing_ && n >= next_ + kAudioMaxBufferedFrames) {
-    // Far ahead of playout (a long pause, or a reset sender): start again.
+  // Far ahead of playout, or of everything held before playout started (a
+  // long pause, or a reset sender): start again rather than conceal the
+  // whole distance.
+  const bool far_ahead =
+      playing_ ? n >= next_ + kAudioMaxBufferedFrames
+               : !frames_.empty() && n >= frames_.begin()->first + kAudioMaxBufferedFrames;
+  if (far_ahead) {
     counters_.overflow += frames_.size();
     frames_.clear();
     playing_ = false;

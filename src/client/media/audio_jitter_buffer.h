@@ -39,7 +39,8 @@ class AudioJitterBuffer {
  public:
   // push adds a decrypted frame. A frame whose slot has been played or
   // concealed is late and dropped; a frame already held is a duplicate;
-  // a frame kAudioMaxBufferedFrames or more ahead of playout restarts it.
+  // a frame kAudioMaxBufferedFrames or more ahead of playout (or, before
+  // playout, of the oldest frame held) restarts it.
   // Each push updates the interarrival jitter, from which the target delay
   // is 1 + ceil(2 J / 20 ms) frames, within kAudioMinDelayFrames ..
   // kAudioMaxDelayFrames.

@@ -105,6 +105,13 @@ TEST(AudioJitterBuffer, ShrinksAnExcessDelayAndRestartsFarAhead) {
   const AudioOut o = jb.pop();
   EXPECT_EQ(o.kind, AudioOut::Kind::kFrame);
   EXPECT_EQ(o.frame_number, 1000u);
+  // Before playout starts too: a frame far ahead of what is held replaces
+  // it, so playout never conceals the distance.
+  AudioJitterBuffer cold;
+  cold.push(0, 0, frame_bytes(0), 0);
+  cold.push(5000, 5000 * 20000, frame_bytes(5000), 0);
+  EXPECT_EQ(cold.buffered(), 1u);
+  EXPECT_EQ(cold.counters().overflow, 1u);
 }
 
 }  // namespace
