@@ -55,6 +55,14 @@ ALLOWED = {
     "gateway": {"core", "crypto", "protocol", "media", "codec", "client", "gateway"},
     "store": {"core", "crypto", "store"},
 }
+# Sub-areas with a narrower rule than their parent area: the files under
+# the folder may include only the listed areas, and of their parent area
+# only the sub-area itself. client/media (the media pipeline) stays free of
+# the session, the network and the signaling protocol, so that it remains
+# pure and fuzzable (spec/08-client.md#media).
+SUBAREAS = {
+    "client/media": {"core", "crypto", "media"},
+}
 # Sub-folders an area may not include although it may include their parent:
 # the media transport (and the SFU after it) must not see group-key or
 # media-key code (spec/07-media-transport.md#build-separation, SF-12).
@@ -124,6 +132,7 @@ def check_layering(_args):
     problems = 0
     for p in cxx_files(["src"]):
         area = rel(p).split("/")[1]
+        sub = next((a for a in SUBAREAS if rel(p).startswith(f"src/{a}/")), None)
         allowed = ALLOWED.get(area)
         if allowed is None:
             print(f"layering: {rel(p)} is in an area tools/checks/check.py does not know; "
@@ -135,6 +144,12 @@ def check_layering(_args):
             if not m:
                 continue
             target = m.group(1).split("/")[0]
+            if sub is not None and target in ALLOWED and target not in SUBAREAS[sub] and \
+                    not m.group(1).startswith(f"{sub}/"):
+                print(f"layering: {rel(p)}:{n} includes {m.group(1)}, but src/{sub}/ may "
+                      f"depend only on {', '.join(sorted(SUBAREAS[sub]))} and itself")
+                problems += 1
+                continue
             for prefix in FORBIDDEN_PREFIXES.get(area, ()):
                 if m.group(1).startswith(prefix):
                     print(f"layering: {rel(p)}:{n} includes {m.group(1)}, but {area}/ may not "
