@@ -138,11 +138,11 @@ for name in "${names[@]}"; do
   if "$profdata" merge -sparse "$dir"/cov-*.profraw -o "$dir/cov.profdata" 2>>"$dir/coverage-replay.log"; then
     # Coverage of Conclave's own code (src/), the part the target can reach.
     total=$("$llvmcov" report "$cov" -instr-profile="$dir/cov.profdata" \
-      -ignore-filename-regex='(/usr/|/fuzz/|/build/|\.capnp\.)' 2>/dev/null | awk '/^TOTAL/')
+      -ignore-filename-regex='(^/usr/|(^|/)fuzz/|\.capnp\.)' 2>/dev/null | awk '/^TOTAL/')
     regions=$(awk '{print $4}' <<<"$total")
     lines=$(awk '{print $10}' <<<"$total")
     "$llvmcov" report "$cov" -instr-profile="$dir/cov.profdata" \
-      -ignore-filename-regex='(/usr/|/fuzz/|/build/|\.capnp\.)' >"$dir/coverage.txt" 2>&1
+      -ignore-filename-regex='(^/usr/|(^|/)fuzz/|\.capnp\.)' >"$dir/coverage.txt" 2>&1
   fi
 
   crashes=$(find "$dir/artifacts" -type f | wc -l)
