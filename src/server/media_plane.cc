@@ -132,7 +132,7 @@ void MediaPlane::add_path(const std::string& meeting_id, const MediaMember& m) {
     return;
   }
   auto path = media::MediaPath::create(media::HopRole::kServer, *path_id, *secret);
-  secret->wipe();
+  secret = SecretBytes();  // wiped now, not at the end of the scope
   if (!path) {
     counters_.path_refused++;
     return;

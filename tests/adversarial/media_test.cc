@@ -320,11 +320,11 @@ TEST_F(Media, GarbageForgeriesAndReplaysGetNoReplyAndBreakNothing) {
     ASSERT_TRUE(bm->send_udp(junk, 1));
   }
   Bytes forged = genuine;
-  forged.back() ^= 0x01;  // the tag no longer verifies
-  forged[15] = 0x7f;      // and a fresh hop_seq
+  forged.back() = static_cast<uint8_t>(forged.back() ^ 0x01);  // the tag fails
+  forged[15] = 0x7f;                                           // and a fresh hop_seq
   ASSERT_TRUE(bm->send_udp(forged, 1));
   Bytes unknown_path = genuine;
-  unknown_path[4] ^= 0xff;
+  unknown_path[4] = static_cast<uint8_t>(unknown_path[4] ^ 0xff);
   ASSERT_TRUE(bm->send_udp(unknown_path, 1));
   ASSERT_TRUE(bm->send_udp(genuine, 1));  // replayed from elsewhere
   expect_silence(*bm, 1);                 // no answer, no keepalive, nothing
