@@ -12,6 +12,7 @@
 #include "crypto/mls/external_senders.h"
 #include "crypto/mls/roles.h"
 #include "crypto/signature.h"
+#include "media/limits.h"
 
 namespace conclave::client {
 namespace {
@@ -360,6 +361,14 @@ void Session::receive(const protocol::SignalingMessage& m) {
         } else if constexpr (std::is_same_v<T, protocol::ErrorMessage>) {
           if (accept(csm::Event::kError)) {
             on_error(msg);
+          }
+        } else if constexpr (std::is_same_v<T, protocol::MediaPathInfo>) {
+          if (accept(csm::Event::kMediaPath)) {
+            on_media_path(msg);
+          }
+        } else if constexpr (std::is_same_v<T, protocol::MediaPacketMessage>) {
+          if (accept(csm::Event::kMediaPacket)) {
+            on_media_packet(msg);
           }
         } else {
           // A client-to-server message is no event of client.csv at all.
@@ -857,6 +866,73 @@ void Session::on_error(const protocol::ErrorMessage& m) {
     }
     pump();
   }
+}
+
+// implements: REQ-SIG-056
+void Session::on_media_path(const protocol::MediaPathInfo& m) {
+  // The hop keys come from this end's own TLS exporter: the server only
+  // names the path, so it cannot choose or learn keys another way. A path
+  // is assigned once per session; a second assignment would reset the
+  // sequence numbers of a live path and is refused.
+  std::optional<media::MediaPath> path;
+  const char* why = nullptr;
+  if (media_path_.has_value()) {
+    why = "the server assigned a second media path";
+  } else if (!exporter_) {
+    why = "no TLS exporter for the media path";
+  } else {
+    const auto context = media::hop_exporter_context(m.path_id);
+    auto secret = exporter_(media::kHopExporterLabel, context, media::kHopSecretLen);
+    if (!secret) {
+      why = "the TLS exporter failed";
+    } else if (auto p = media::MediaPath::create(media::HopRole::kClient, m.path_id, *secret)) {
+      path.emplace(std::move(p).value());
+    } else {
+      why = "the media path's keys could not be derived";
+    }
+  }
+  const auto t = row(csm::Event::kMediaPath,
+                     path.has_value() ? csm::Guard::kMediaPathOk : csm::Guard::kMediaPathBad);
+  if (!t) {
+    return;
+  }
+  enter(*t);
+  if (!path.has_value()) {
+    Event e;
+    e.type = EventType::kError;
+    e.error_code = static_cast<uint16_t>(Err::kInvalidValue);
+    e.detail = std::string("media unavailable: ") + why;
+    emit(std::move(e));
+    return;
+  }
+  media_assignment_ = m;
+  media_path_ = std::move(path);
+}
+
+void Session::on_media_packet(const protocol::MediaPacketMessage& m) {
+  const auto t = row(csm::Event::kMediaPacket, csm::Guard::kNone);
+  if (!t) {
+    return;
+  }
+  enter(*t);
+  if (media_handler_) {
+    media_handler_(m.packet);
+  }
+}
+
+// implements: REQ-SIG-055
+Result<void> Session::send_media(ByteView packet) {
+  CONCLAVE_TRY_ASSIGN(const auto t,
+                      command(csm::Event::kSendMedia, "media needs a member session"));
+  if (!media_path_.has_value()) {
+    return Error(Err::kUnexpectedMessage, "no media path assigned yet");
+  }
+  if (packet.size() < protocol::kMinMediaPacketLen ||
+      packet.size() > protocol::kMaxMediaPacketLen) {
+    return Error(Err::kInvalidArgument, "not a media packet");
+  }
+  enter(t);
+  return send(protocol::MediaPacketMessage{to_bytes(packet)});
 }
 
 // --- commands ---

@@ -18,6 +18,9 @@
 //    SessionInfo (REQ-CLIENT-005);
 //  - at most one own commit is outstanding; a rejected one is re-made on top
 //    of the winning commit, at most kMaxCommitRetries times (REQ-CLIENT-006);
+//  - the media path the server assigns is keyed from this session's own TLS
+//    connection (its exporter), never from anything the server sends
+//    (spec/07-media-transport.md "Hop keys"; REQ-SIG-056);
 //  - every state change is a row of spec/state-machines/client.csv, and a
 //    message the table does not list for the current state is a protocol
 //    error: reported as an error event and otherwise ignored (REQ-CLIENT-011).
@@ -37,7 +40,9 @@
 #include "client/device_credential.h"
 #include "core/bytes.h"
 #include "core/result.h"
+#include "core/secret_bytes.h"
 #include "crypto/mls/group.h"
+#include "media/media_path.h"
 #include "protocol/sm/client_sm.h"
 #include "protocol/wire/signaling_wire.h"
 
@@ -155,6 +160,14 @@ class Session {
  public:
   // Send hands one message to the transport.
   using Send = std::function<Result<void>(const protocol::SignalingMessage&)>;
+  // Exporter is the TLS exporter (RFC 8446 §7.5) of the connection that
+  // carries this session's signaling (net::WsClient::export_keying_material).
+  using Exporter =
+      std::function<Result<SecretBytes>(std::string_view label, ByteView context, size_t length)>;
+  // MediaHandler receives each media packet that arrived on the WebSocket
+  // fallback, exactly as sent (still hop-sealed; open it with media_path()
+  // and media::PeerAddress::signaling()). The bytes are borrowed for the call.
+  using MediaHandler = std::function<void(ByteView packet)>;
 
   // `blobs` is a nullable borrow that must outlive the session; without it
   // share() fails and received files are reported as errors.
@@ -190,6 +203,25 @@ class Session {
   // retry submits a fresh KeyPackage after a denial.
   [[nodiscard]] Result<void> retry();
   [[nodiscard]] Result<void> leave();
+
+  // Media (spec/07-media-transport.md). set_exporter must be called before
+  // the server assigns the media path (any time before start() is safe);
+  // without it the assignment is refused and reported as an error event.
+  void set_exporter(Exporter exporter) { exporter_ = std::move(exporter); }
+  void set_media_handler(MediaHandler handler) { media_handler_ = std::move(handler); }
+  // media_assignment is what the server assigned (path id, stream ids, UDP
+  // port), once it did.
+  const std::optional<protocol::MediaPathInfo>& media_assignment() const {
+    return media_assignment_;
+  }
+  // media_path is the client end of the assigned path (hop keys, sequence
+  // numbers, replay window), shared by UDP and the WebSocket fallback; null
+  // before the assignment. A borrow valid while the session lives.
+  media::MediaPath* media_path() { return media_path_.has_value() ? &*media_path_ : nullptr; }
+  // send_media sends one sealed media packet (from media_path()) on the
+  // WebSocket fallback. kUnexpectedMessage unless a member with a path;
+  // kInvalidArgument for a packet outside the packet length bounds.
+  [[nodiscard]] Result<void> send_media(ByteView packet);
 
   // Queries; roster() and rights() also emit their event.
   SessionState state() const { return state_; }
@@ -265,6 +297,8 @@ class Session {
   void on_commit_duty(const protocol::CommitDuty& m);
   void on_commit_rejected(const protocol::CommitRejected& m);
   void on_error(const protocol::ErrorMessage& m);
+  void on_media_path(const protocol::MediaPathInfo& m);
+  void on_media_packet(const protocol::MediaPacketMessage& m);
   void on_application(const mls::Received& r);
   void on_file(const std::string& from, const FileMessage& f);
   void after_epoch_change();
@@ -302,6 +336,10 @@ class Session {
   size_t chats_received_ = 0;
   size_t files_received_ = 0;
   std::vector<Event> events_;
+  Exporter exporter_;
+  MediaHandler media_handler_;
+  std::optional<protocol::MediaPathInfo> media_assignment_;
+  std::optional<media::MediaPath> media_path_;
 };
 
 }  // namespace conclave::client

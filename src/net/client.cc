@@ -326,17 +326,16 @@ class WsClient::Impl {
     }
   }
 
-  Result<Bytes> export_keying_material(std::string_view label, ByteView context, size_t length) {
+  Result<SecretBytes> export_keying_material(std::string_view label, ByteView context,
+                                             size_t length) {
     if (!thread_.joinable()) {
       return Error(Err::kConnectionClosed, "connection closed");
     }
-    auto promise = std::make_shared<std::promise<Result<Bytes>>>();
-    std::future<Result<Bytes>> future = promise->get_future();
+    auto promise = std::make_shared<std::promise<Result<SecretBytes>>>();
+    std::future<Result<SecretBytes>> future = promise->get_future();
     asio::post(ioc, [this, promise, label = std::string(label), context = to_bytes(context),
                      length] {
-      Result<SecretBytes> key =
-          ws.next_layer().engine().export_keying_material(label, context, length);
-      promise->set_value(key ? Result<Bytes>(to_bytes(key->view())) : Result<Bytes>(key.error()));
+      promise->set_value(ws.next_layer().engine().export_keying_material(label, context, length));
     });
     if (future.wait_for(kCloseWait) != std::future_status::ready) {
       return Error(Err::kTimeout, "io thread did not answer");
@@ -438,8 +437,8 @@ Result<std::optional<Bytes>> WsClient::receive(std::chrono::milliseconds timeout
 std::optional<uint16_t> WsClient::close_code() const { return impl_->close_code(); }
 std::string WsClient::close_reason() const { return impl_->close_reason(); }
 void WsClient::close() { impl_->close(); }
-Result<Bytes> WsClient::export_keying_material(std::string_view label, ByteView context,
-                                               size_t length) {
+Result<SecretBytes> WsClient::export_keying_material(std::string_view label, ByteView context,
+                                                     size_t length) {
   return impl_->export_keying_material(label, context, length);
 }
 

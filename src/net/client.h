@@ -77,8 +77,9 @@ class WsClient {
   // seconds, and stops the io thread. Idempotent.
   void close();
   // export_keying_material is the TLS exporter (RFC 8446 §7.5) of this
-  // connection's TLS session.
-  Result<Bytes> export_keying_material(std::string_view label, ByteView context, size_t length);
+  // connection's TLS session. It is key material, so it comes in SecretBytes.
+  Result<SecretBytes> export_keying_material(std::string_view label, ByteView context,
+                                             size_t length);
 
   class Impl;
   explicit WsClient(std::unique_ptr<Impl> impl);

@@ -4,6 +4,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -13,6 +14,8 @@
 #include <deque>
 #include <exception>
 #include <unordered_map>
+
+#include <unistd.h>
 
 #include "crypto/tls/tls_engine.h"
 #include "net/http_request.h"
@@ -74,9 +77,10 @@ class Server::Impl {
 
   void send(ConnectionId id, Bytes message);
   void close(ConnectionId id, uint16_t code, std::string_view reason);
-  Result<Bytes> export_keying_material(ConnectionId id, std::string_view label, ByteView context,
-                                       size_t length);
+  Result<SecretBytes> export_keying_material(ConnectionId id, std::string_view label,
+                                             ByteView context, size_t length);
   std::optional<Bytes> peer_certificate(ConnectionId id) const;
+  Result<void> watch_readable(int fd, std::function<void()> on_readable);
   void run();
   void stop() { ioc_.stop(); }
   void post(std::function<void()> fn);
@@ -97,6 +101,13 @@ class Server::Impl {
  private:
   std::shared_ptr<Connection> find_open(ConnectionId id);
   void on_accept(error_code ec, tcp::socket socket);
+  // Watched is one descriptor of watch_readable and its callback.
+  struct Watched {
+    explicit Watched(asio::io_context& ioc) : descriptor(ioc) {}
+    asio::posix::stream_descriptor descriptor;
+    std::function<void()> on_readable;
+  };
+  void arm(Watched& w);
 
   ListenOptions options_;
   ServerHandler& handler_;
@@ -108,6 +119,7 @@ class Server::Impl {
   asio::steady_timer tick_timer_;
   asio::steady_timer accept_retry_;
   std::chrono::milliseconds tick_period_{200};
+  std::vector<std::unique_ptr<Watched>> watched_;
   uint16_t port_ = 0;
   ConnectionId next_id_ = 1;
   std::unordered_map<ConnectionId, std::shared_ptr<Connection>> connections_;
@@ -170,10 +182,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return ws_.next_layer().engine().peer_certificate_der();
   }
 
-  Result<Bytes> export_keying_material(std::string_view label, ByteView context, size_t length) {
-    CONCLAVE_TRY_ASSIGN(const SecretBytes key,
-                        ws_.next_layer().engine().export_keying_material(label, context, length));
-    return to_bytes(key.view());
+  Result<SecretBytes> export_keying_material(std::string_view label, ByteView context,
+                                             size_t length) {
+    return ws_.next_layer().engine().export_keying_material(label, context, length);
   }
 
   // finish ends the connection at once: the socket is closed, pending
@@ -638,8 +649,8 @@ void Server::Impl::close(ConnectionId id, uint16_t code, std::string_view reason
   }
 }
 
-Result<Bytes> Server::Impl::export_keying_material(ConnectionId id, std::string_view label,
-                                                   ByteView context, size_t length) {
+Result<SecretBytes> Server::Impl::export_keying_material(ConnectionId id, std::string_view label,
+                                                         ByteView context, size_t length) {
   auto c = find_open(id);
   if (!c) {
     return Error(Err::kConnectionClosed, "no open connection with this id");
@@ -667,6 +678,40 @@ void Server::Impl::start_tick() {
       // A failing tick is the handler's problem; the next one comes anyway.
     }
     start_tick();
+  });
+}
+
+Result<void> Server::Impl::watch_readable(int fd, std::function<void()> on_readable) {
+  const int copy = ::dup(fd);
+  if (copy < 0) {
+    return Error(Err::kNetwork, "cannot duplicate the descriptor to watch");
+  }
+  auto w = std::make_unique<Watched>(ioc_);
+  error_code ec;
+  w->descriptor.assign(copy, ec);
+  if (ec) {
+    ::close(copy);
+    return Error(Err::kNetwork, "cannot watch the descriptor");
+  }
+  w->on_readable = std::move(on_readable);
+  arm(*w);
+  watched_.push_back(std::move(w));
+  return {};
+}
+
+void Server::Impl::arm(Watched& w) {
+  // Watched objects live until the Impl is destroyed, after the io loop has
+  // stopped, so the reference stays valid for every completion that runs.
+  w.descriptor.async_wait(asio::posix::stream_descriptor::wait_read, [this, &w](error_code ec) {
+    if (ec) {
+      return;
+    }
+    try {
+      w.on_readable();
+    } catch (...) {
+      // Fenced like posted work: one failed read must not stop the loop.
+    }
+    arm(w);
   });
 }
 
@@ -723,12 +768,15 @@ void Server::send(ConnectionId id, Bytes message) { impl_->send(id, std::move(me
 void Server::close(ConnectionId id, uint16_t code, std::string_view reason) {
   impl_->close(id, code, reason);
 }
-Result<Bytes> Server::export_keying_material(ConnectionId id, std::string_view label,
-                                             ByteView context, size_t length) {
+Result<SecretBytes> Server::export_keying_material(ConnectionId id, std::string_view label,
+                                                   ByteView context, size_t length) {
   return impl_->export_keying_material(id, label, context, length);
 }
 std::optional<Bytes> Server::peer_certificate(ConnectionId id) const {
   return impl_->peer_certificate(id);
+}
+Result<void> Server::watch_readable(int fd, std::function<void()> on_readable) {
+  return impl_->watch_readable(fd, std::move(on_readable));
 }
 void Server::run() { impl_->run(); }
 void Server::stop() { impl_->stop(); }

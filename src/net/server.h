@@ -127,14 +127,23 @@ class Server {
   // close sends the queued messages, then a WebSocket close with `code`.
   void close(ConnectionId id, uint16_t code, std::string_view reason);
   // export_keying_material is the TLS exporter (RFC 8446 §7.5) of the
-  // connection's TLS session.
-  Result<Bytes> export_keying_material(ConnectionId id, std::string_view label, ByteView context,
-                                       size_t length);
+  // connection's TLS session. It is key material, so it comes in SecretBytes.
+  Result<SecretBytes> export_keying_material(ConnectionId id, std::string_view label,
+                                             ByteView context, size_t length);
   // peer_certificate is the DER of the connection's client certificate,
   // verified against ListenOptions::client_ca_pem in the TLS handshake;
   // nullopt if the client presented none or the id is unknown or closed.
   // Io thread only.
   std::optional<Bytes> peer_certificate(ConnectionId id) const;
+
+  // watch_readable calls `on_readable` on the io thread whenever descriptor
+  // `fd` (a non-blocking datagram socket, such as the media plane's UDP
+  // socket) has data to read; the callback reads until the socket would
+  // block. The Server watches a duplicate of `fd`, so the caller keeps
+  // ownership and may close its own descriptor at any time after stop().
+  // A callback that throws is fenced like a posted function. Call before
+  // run() or on the io thread. kNetwork if the descriptor cannot be watched.
+  [[nodiscard]] Result<void> watch_readable(int fd, std::function<void()> on_readable);
 
   // run runs the io loop in the calling thread until stop(). Destroy the
   // Server only after run() has returned.

@@ -261,6 +261,12 @@ int run_server(store::ServerConfig config, const std::string& ready_file) {
   const uint16_t port = (*main_server)->port();
   app.set_public_address(config.listen_address + ":" + std::to_string(port));
   app.attach(main_server->get());
+  auto media_port = app.open_media();
+  if (!media_port) {
+    std::cerr << "conclave-server: cannot open the media UDP port " << config.listen_address << ":"
+              << config.media.udp_port << ": " << media_port.error().detail << "\n";
+    return kExitStartup;
+  }
   server::AdminApp admin(*store, store_mutex, metrics, app);
   net::ListenOptions admin_opts;
   admin_opts.address = config.admin_address;
@@ -275,12 +281,13 @@ int run_server(store::ServerConfig config, const std::string& ready_file) {
   }
   const uint16_t admin_port = (*admin_server)->port();
   std::cout << "conclave-server ready: signaling wss://" << config.listen_address << ":" << port
-            << "/v1/signal, admin https://" << config.admin_address << ":" << admin_port
+            << "/v1/signal, media udp " << config.listen_address << ":" << *media_port
+            << ", admin https://" << config.admin_address << ":" << admin_port
             << ", certificate fingerprint " << tls.fingerprint << std::endl;
   if (!ready_file.empty()) {
     std::ofstream f(ready_file + ".tmp");
-    f << "{\"port\":" << port << ",\"admin_port\":" << admin_port << ",\"fingerprint\":\""
-      << tls.fingerprint << "\"}\n";
+    f << "{\"port\":" << port << ",\"admin_port\":" << admin_port
+      << ",\"media_port\":" << *media_port << ",\"fingerprint\":\"" << tls.fingerprint << "\"}\n";
     f.close();
     fs::rename(ready_file + ".tmp", ready_file);
   }
@@ -527,6 +534,7 @@ int main(int argc, char** argv) {
   std::string listen;
   int port = -1;
   int admin_port = -1;
+  int media_port = -1;
   std::string ready_file;
   app.add_option("--config", config_file, "configuration file (docs/configuration.md)");
   app.add_option("--data-dir", data_dir, "data directory when no --config is given")
@@ -534,8 +542,10 @@ int main(int argc, char** argv) {
   app.add_option("--listen", listen, "signaling listen address (overrides the config)");
   app.add_option("--port", port, "signaling port, 0 for any free port (overrides the config)");
   app.add_option("--admin-port", admin_port, "admin port, 0 for any free port");
+  app.add_option("--media-port", media_port, "media UDP port, 0 for any free port");
   app.add_option("--ready-file", ready_file,
-                 "write {\"port\", \"admin_port\", \"fingerprint\"} here once listening");
+                 "write {\"port\", \"admin_port\", \"media_port\", \"fingerprint\"} here once "
+                 "listening");
 
   CLI::App* admin = app.add_subcommand("admin", "administration commands on the data directory");
   admin->require_subcommand(1);
@@ -616,6 +626,9 @@ int main(int argc, char** argv) {
   }
   if (admin_port >= 0) {
     config.admin_port = static_cast<uint16_t>(admin_port);
+  }
+  if (media_port >= 0) {
+    config.media.udp_port = static_cast<uint16_t>(media_port);
   }
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });

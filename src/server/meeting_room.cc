@@ -185,6 +185,16 @@ bool MeetingRoom::may_speak(ConnectionId id) const {
          mirror_->may_speak(*it->second.leaf);
 }
 
+std::vector<MemberFloor> MeetingRoom::member_floors() const {
+  std::vector<MemberFloor> out;
+  for (const auto& [id, s] : sessions_) {
+    if (s.state == protocol::lobby::State::kAdmitted && s.leaf.has_value()) {
+      out.push_back(MemberFloor{id, *s.leaf, may_speak(id)});
+    }
+  }
+  return out;
+}
+
 void MeetingRoom::join(ConnectionId id, JoinIdentity who, Clock::time_point, Outbox& out) {
   Session s;
   s.id = id;

@@ -73,6 +73,14 @@ struct JoinIdentity {
   Bytes device_key;
 };
 
+// MemberFloor is one member session as the media plane sees it: its leaf
+// and whether the mirrored roles give it the floor.
+struct MemberFloor {
+  ConnectionId id = 0;
+  uint32_t leaf = 0;
+  bool may_speak = false;
+};
+
 struct RoomSettings {
   std::string meeting_id;
   std::string title;
@@ -109,6 +117,12 @@ class MeetingRoom {
   // may_speak is the mirrored speaking right of a member session (for the
   // media plane); false for any other session.
   bool may_speak(ConnectionId id) const;
+  // member_floors lists the sessions that are members (the host once it
+  // created the group, a joiner once its Welcome was delivered), in
+  // connection order, with their mirrored floor (spec/07 "Server
+  // integration").
+  // implements: REQ-MEDIA-021
+  std::vector<MemberFloor> member_floors() const;
   std::optional<uint64_t> epoch() const;
   size_t member_count() const;
 

@@ -128,6 +128,76 @@ void SignalingApp::audit(const std::string& meeting_id, const AuditRecord& a) {
 }
 
 // flush sends what a room decided and records its audit and blocks.
+namespace {
+// steady_ms is the media plane's clock: monotonic milliseconds.
+uint64_t steady_ms() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+          .count());
+}
+}  // namespace
+
+Result<uint16_t> SignalingApp::open_media() {
+  CONCLAVE_ASSERT(server_ != nullptr);
+  auto exporter = [this](net::ConnectionId id, std::string_view label, ByteView context,
+                         size_t length) {
+    return server_->export_keying_material(id, label, context, length);
+  };
+  auto sink = [this](net::ConnectionId id, const protocol::SignalingMessage& m) {
+    auto wire = protocol::to_wire(m);
+    if (wire) {
+      server_->send(id, std::move(wire).value());
+    }
+  };
+  CONCLAVE_TRY_ASSIGN(media_, MediaPlane::open(config_.media, config_.listen_address,
+                                               std::move(exporter), std::move(sink)));
+  CONCLAVE_TRY(server_->watch_readable(media_->fd(), [this] {
+    media_->on_readable(steady_ms());
+    publish_media_metrics();
+  }));
+  return media_->udp_port();
+}
+
+// implements: REQ-MEDIA-021
+void SignalingApp::sync_media(const std::string& meeting_id) {
+  if (!media_) {
+    return;
+  }
+  std::vector<MediaMember> members;
+  auto room = rooms_.find(meeting_id);
+  if (room != rooms_.end() && media_ended_.count(meeting_id) == 0) {
+    // Audio and video both need the floor (spec/04 "Roles and policy":
+    // may_speak, and not muted unless a moderator); camera_requested is a
+    // request, not a right.
+    for (const MemberFloor& f : room->second->member_floors()) {
+      members.push_back(MediaMember{f.id, f.leaf, sfu::Rights{f.may_speak, f.may_speak}});
+    }
+  }
+  media_->sync(meeting_id, members);
+  publish_media_metrics();
+}
+
+void SignalingApp::publish_media_metrics() {
+  if (!media_) {
+    return;
+  }
+  const MediaCounters& c = media_->counters();
+  const sfu::ForwardCounters& f = media_->forward_counters();
+  metrics_.media_paths = media_->path_count();
+  metrics_.media_udp_in = c.udp_datagrams_in;
+  metrics_.media_ws_in = c.ws_packets_in;
+  metrics_.media_udp_out = c.udp_copies_out;
+  metrics_.media_ws_out = c.ws_copies_out;
+  metrics_.media_keepalives_answered = f.keepalives_answered;
+  metrics_.media_dropped_malformed = f.malformed + c.udp_truncated;
+  metrics_.media_dropped_unknown_path = f.unknown_path + c.ws_foreign_path + c.ws_no_path;
+  metrics_.media_dropped_transport = f.transport_dropped;
+  metrics_.media_dropped_no_floor = f.no_floor;
+  metrics_.media_not_selected = f.not_selected;
+  metrics_.media_receiver_unbound = f.receiver_unbound;
+  metrics_.media_send_dropped = c.udp_send_dropped + f.receiver_seal_failed;
+}
+
 void SignalingApp::flush(const std::string& meeting_id, Outbox& out) {
   for (auto& [to, m] : out.messages) {
     auto wire = protocol::to_wire(m);
@@ -161,6 +231,8 @@ void SignalingApp::flush(const std::string& meeting_id, Outbox& out) {
     std::lock_guard<std::mutex> lock(store_mutex_);
     (void)store_.add_block(meeting_id, bytes_of(key));
   }
+  // After the messages: a new member's MediaPath follows its Admitted.
+  sync_media(meeting_id);
 }
 
 // device_refusal checks the secret profile's device certificate (spec/06
@@ -341,6 +413,15 @@ void SignalingApp::on_message(net::ConnectionId id, ByteView message) {
     }
     return;
   }
+  if (const auto* packet = std::get_if<protocol::MediaPacketMessage>(&*m)) {
+    // Media on the WebSocket fallback goes to the media plane, not the room:
+    // the plane accepts it only on the session's own path.
+    if (media_) {
+      media_->on_signaling_packet(id, packet->packet, steady_ms());
+      publish_media_metrics();
+    }
+    return;
+  }
   const std::string meeting_id = *c.meeting;
   auto room = rooms_.find(meeting_id);
   if (room == rooms_.end()) {
@@ -362,6 +443,10 @@ void SignalingApp::on_close(net::ConnectionId id) {
   std::optional<std::string> meeting = it->second.meeting;
   connections_.erase(it);
   live_sessions = connections_.size();
+  if (media_) {
+    media_->forget(id);
+    publish_media_metrics();
+  }
   if (!meeting.has_value()) {
     return;
   }
@@ -382,6 +467,8 @@ void SignalingApp::on_close(net::ConnectionId id) {
 // implements: REQ-SIG-048
 void SignalingApp::drop_room(const std::string& meeting_id) {
   rooms_.erase(meeting_id);
+  sync_media(meeting_id);  // no room: every path of the meeting goes
+  media_ended_.erase(meeting_id);
   live_meetings = rooms_.size();
   std::error_code ec;
   fs::remove_all(fs::path(config_.data_dir) / "blobs" / meeting_id, ec);
@@ -517,6 +604,9 @@ net::HttpResponse SignalingApp::meeting_action(const net::HttpRequest& r,
       return http_error(500, "cannot end the meeting");
     }
     (void)store_.audit("meeting_end", meeting_id, "", "by host", now);
+    // The meeting's media ends now (spec/07 "Server integration").
+    media_ended_.insert(meeting_id);
+    sync_media(meeting_id);
   } else if (action == "rotate") {
     auto token = store_.rotate_invitation(meeting_id);
     if (!token) {
@@ -668,6 +758,30 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
     gauge("conclave_live_meetings", "Meetings with at least one session.",
           signaling_.live_meetings);
     gauge("conclave_live_sessions", "Open signaling connections.", signaling_.live_sessions);
+    gauge("conclave_media_paths", "Open media paths.", metrics_.media_paths);
+    counter("conclave_media_udp_in_total", "Media datagrams received.", metrics_.media_udp_in);
+    counter("conclave_media_ws_in_total", "Media packets received on the WebSocket fallback.",
+            metrics_.media_ws_in);
+    counter("conclave_media_udp_out_total", "Media datagrams sent.", metrics_.media_udp_out);
+    counter("conclave_media_ws_out_total", "Media packets sent on the WebSocket fallback.",
+            metrics_.media_ws_out);
+    counter("conclave_media_keepalives_answered_total", "Keepalives answered.",
+            metrics_.media_keepalives_answered);
+    counter("conclave_media_dropped_malformed_total", "Media packets dropped: malformed.",
+            metrics_.media_dropped_malformed);
+    counter("conclave_media_dropped_unknown_path_total", "Media packets dropped: no such path.",
+            metrics_.media_dropped_unknown_path);
+    counter("conclave_media_dropped_transport_total",
+            "Media packets dropped: replayed, over the sequence limit or not authentic.",
+            metrics_.media_dropped_transport);
+    counter("conclave_media_dropped_no_floor_total",
+            "Media packets dropped: sender lacks the floor.", metrics_.media_dropped_no_floor);
+    counter("conclave_media_not_selected_total", "Audio copies withheld by last-N.",
+            metrics_.media_not_selected);
+    counter("conclave_media_receiver_unbound_total", "Copies skipped: receiver path not bound.",
+            metrics_.media_receiver_unbound);
+    counter("conclave_media_send_dropped_total", "Copies the send path dropped.",
+            metrics_.media_send_dropped);
     return text_response(200, "text/plain; version=0.0.4", m);
   }
   // Everything else needs an administrator's login token.

@@ -12,9 +12,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "net/server.h"
+#include "server/media_plane.h"
 #include "server/meeting_room.h"
 #include "store/config.h"
 #include "store/store.h"
@@ -33,6 +35,22 @@ struct Metrics {
   std::atomic<uint64_t> admissions{0};
   std::atomic<uint64_t> exclusions{0};
   std::atomic<uint64_t> blob_bytes_stored{0};
+  // The media plane (spec/07 "Server integration"), copied from its
+  // counters after every media call.
+  std::atomic<uint64_t> media_paths{0};  // a gauge
+  std::atomic<uint64_t> media_udp_in{0};
+  std::atomic<uint64_t> media_ws_in{0};
+  std::atomic<uint64_t> media_udp_out{0};
+  std::atomic<uint64_t> media_ws_out{0};
+  std::atomic<uint64_t> media_keepalives_answered{0};
+  std::atomic<uint64_t> media_dropped_malformed{0};  // length, header, truncated datagram
+  std::atomic<uint64_t> media_dropped_unknown_path{
+      0};                                            // or another session's path on the WebSocket
+  std::atomic<uint64_t> media_dropped_transport{0};  // replay, sequence limit, authentication
+  std::atomic<uint64_t> media_dropped_no_floor{0};
+  std::atomic<uint64_t> media_not_selected{0};
+  std::atomic<uint64_t> media_receiver_unbound{0};
+  std::atomic<uint64_t> media_send_dropped{0};
 };
 
 // SignalingApp serves the main listener: WebSocket sessions and /v1/ HTTPS.
@@ -49,6 +67,13 @@ class SignalingApp final : public net::ServerHandler {
   // set_org_ca gives the organisation CA certificate (PEM) that device
   // certificates must chain to (the secret profile); set once, before run.
   void set_org_ca(std::string pem) { org_ca_pem_ = std::move(pem); }
+  // open_media binds the media plane's UDP socket ([media] in the config,
+  // on [server] listen_address) and has the listener watch it; call after
+  // attach() and before run(). Returns the UDP port.
+  [[nodiscard]] Result<uint16_t> open_media();
+  // media is the media plane once open (tests read its counters on the io
+  // thread); null before.
+  const MediaPlane* media() const { return media_.get(); }
 
   void on_open(net::ConnectionId id, const std::string& peer_address) override;
   void on_message(net::ConnectionId id, ByteView message) override;
@@ -80,6 +105,10 @@ class SignalingApp final : public net::ServerHandler {
   MeetingRoom* room_for_blob(const net::HttpRequest& r);
   void audit(const std::string& meeting_id, const AuditRecord& a);
   void drop_room(const std::string& meeting_id);
+  // sync_media brings the media plane in step with the room's members and
+  // their floor, after anything that may have changed them.
+  void sync_media(const std::string& meeting_id);
+  void publish_media_metrics();
 
   store::ServerConfig config_;
   store::Store& store_;
@@ -93,6 +122,10 @@ class SignalingApp final : public net::ServerHandler {
   std::map<std::string, uint64_t> blob_bytes_;  // per meeting
   // Failed invitation checks of the last minute, per meeting (REQ-SIG-052).
   std::map<std::string, std::deque<Clock::time_point>> invitation_failures_;
+  std::unique_ptr<MediaPlane> media_;
+  // Meetings the host ended: their media stops at once, although their
+  // sessions may linger until they leave.
+  std::set<std::string> media_ended_;
 };
 
 // AdminApp serves the admin listener (loopback by default): /healthz,

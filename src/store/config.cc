@@ -54,7 +54,7 @@ T narrow(int64_t v) {
 
 constexpr int64_t kOneTiB = int64_t{1} << 40;
 
-const std::array<KeySpec, 19> kKeys{{
+const std::array<KeySpec, 25> kKeys{{
     {"server", "listen_address", Kind::kString, 1, 253,
      [](ServerConfig& c, const Value& v) { c.listen_address = v.text; }},
     {"server", "port", Kind::kInteger, 1, 65535,
@@ -111,10 +111,24 @@ const std::array<KeySpec, 19> kKeys{{
      }},
     {"retention", "audit_days", Kind::kInteger, 1, 36500,
      [](ServerConfig& c, const Value& v) { c.retention.audit_days = narrow<uint32_t>(v.integer); }},
+    {"media", "udp_port", Kind::kInteger, 0, 65535,
+     [](ServerConfig& c, const Value& v) { c.media.udp_port = narrow<uint16_t>(v.integer); }},
+    {"media", "dscp_audio", Kind::kInteger, 0, 63,
+     [](ServerConfig& c, const Value& v) { c.media.dscp_audio = narrow<uint8_t>(v.integer); }},
+    {"media", "dscp_video", Kind::kInteger, 0, 63,
+     [](ServerConfig& c, const Value& v) { c.media.dscp_video = narrow<uint8_t>(v.integer); }},
+    {"media", "dscp_keepalive", Kind::kInteger, 0, 63,
+     [](ServerConfig& c, const Value& v) { c.media.dscp_keepalive = narrow<uint8_t>(v.integer); }},
+    {"media", "last_n_audio", Kind::kInteger, 1, 64,
+     [](ServerConfig& c, const Value& v) { c.media.last_n_audio = narrow<uint32_t>(v.integer); }},
+    {"media", "active_window_ms", Kind::kInteger, 100, 60000,
+     [](ServerConfig& c, const Value& v) {
+       c.media.active_window_ms = narrow<uint32_t>(v.integer);
+     }},
 }};
 
-constexpr std::array<std::string_view, 5> kSections{"server", "admin", "limits", "tls",
-                                                    "retention"};
+constexpr std::array<std::string_view, 6> kSections{"server", "admin",     "limits",
+                                                    "tls",    "retention", "media"};
 
 bool is_key_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -275,7 +289,7 @@ Result<void> Parser::line(std::string_view l) {
     }
     if (!known) {
       auto e = fail(Err::kInvalidValue, "unknown section", name, "section");
-      message_ += " (known: server, admin, limits, tls, retention)";
+      message_ += " (known: server, admin, limits, tls, retention, media)";
       return e;
     }
     for (const auto& s : seen_sections_) {

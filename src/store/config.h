@@ -3,7 +3,7 @@
 //
 // Grammar (one item per line):
 //   line    = ws ( comment | section | pair ) ? ws comment? newline
-//   section = "[" name "]"                 ; server, admin, limits, tls, retention
+//   section = "[" name "]"                 ; server, admin, limits, tls, retention, media
 //   pair    = key ws "=" ws value           ; key = [A-Za-z0-9_-]+
 //   value   = string | integer | boolean
 //   string  = '"' ( char | '\"' | '\\' | '\t' | '\n' )* '"'   ; one line, no control chars
@@ -44,6 +44,19 @@ struct RetentionConfig {
   bool operator==(const RetentionConfig&) const = default;
 };
 
+// MediaConfig: the media plane's UDP port and forwarding policy
+// (spec/07-media-transport.md "Server integration"). The UDP socket binds
+// to [server] listen_address.
+struct MediaConfig {
+  uint16_t udp_port = 8445;  // 0: a free port chosen at start (tests)
+  uint8_t dscp_audio = 46;   // EF; 0..63
+  uint8_t dscp_video = 34;   // AF41
+  uint8_t dscp_keepalive = 0;
+  uint32_t last_n_audio = 3;         // audio speakers each receiver gets
+  uint32_t active_window_ms = 1000;  // how long a speaker stays active
+  bool operator==(const MediaConfig&) const = default;
+};
+
 struct ServerConfig {
   std::string listen_address = "127.0.0.1";  // [server] listen_address
   uint16_t port = 8443;                      // [server] port
@@ -55,6 +68,7 @@ struct ServerConfig {
   std::string org_ca_file;                   // [tls] org_ca_file; empty: generated in data_dir/ca
   LimitsConfig limits;                       // [limits]
   RetentionConfig retention;                 // [retention]
+  MediaConfig media;                         // [media]
   bool operator==(const ServerConfig&) const = default;
 };
 

@@ -184,6 +184,7 @@ ServerFixture::ServerFixture() {
   limits_.close_timeout = 500ms;
   config_.limits.blob_max_bytes = 64 << 10;
   config_.limits.blob_meeting_max_bytes = 160 << 10;
+  config_.media.udp_port = 0;  // a free UDP port for the media plane
 }
 
 void ServerFixture::SetUp() {
@@ -243,6 +244,9 @@ void ServerFixture::SetUp() {
   server_->set_tick_period(50ms);
   app_->set_public_address("127.0.0.1:" + std::to_string(server_->port()));
   app_->attach(server_.get());
+  auto media_port = app_->open_media();
+  ASSERT_TRUE(media_port.has_value()) << media_port.error().detail;
+  media_port_ = *media_port;
 
   admin_app_ = std::make_unique<server::AdminApp>(*store_, store_mutex_, metrics_, *app_);
   net::ListenOptions admin_opts;

@@ -200,6 +200,7 @@ class ServerFixture : public ::testing::Test {
   std::thread server_thread_;
   std::thread admin_thread_;
   Bytes fingerprint_;
+  uint16_t media_port_ = 0;  // the media plane's UDP port on 127.0.0.1
 
   int64_t host_id_ = 0;
   Bytes host_token_;   // login token of the account "host"

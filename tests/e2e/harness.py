@@ -110,7 +110,7 @@ def start_server(server_bin, data, logs, ready):
         ready.unlink()
     server_log = open(logs / "server.log", "w")
     server = subprocess.Popen([server_bin, "--data-dir", data, "--port", "0", "--admin-port", "0",
-                               "--ready-file", ready], stdout=server_log, stderr=subprocess.STDOUT)
+                               "--media-port", "0", "--ready-file", ready], stdout=server_log, stderr=subprocess.STDOUT)
     deadline = time.time() + 30
     while not ready.exists():
         if server.poll() is not None or time.time() > deadline:

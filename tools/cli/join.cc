@@ -97,6 +97,11 @@ class Runner {
           return ws_->send(wire);
         },
         &blobs);
+    // The media path's keys come from this connection's TLS exporter
+    // (spec/07 "Hop keys"); the CLI itself sends no media.
+    session_->set_exporter([this](std::string_view label, ByteView context, size_t length) {
+      return ws_->export_keying_material(label, context, length);
+    });
     if (auto ok = session_->start(); !ok) {
       std::cerr << "conclave: cannot send Hello: " << to_string(ok.error().code) << "\n";
       return kExitFailure;

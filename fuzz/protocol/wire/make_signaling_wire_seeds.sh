@@ -28,3 +28,7 @@ seed error '(version = 1, body = (error = (code = 513, detail = "unexpected mess
 seed session_info '(version = 1, body = (sessionInfo = (host = true, groupId = 0x"000102030405060708090a0b0c0d0e0f", cipherSuite = 1, externalSender = 0x"20aabbccdd0001000673657276657200", blobToken = 0x"0102", meetingTitle = "Board")))'
 seed admitted_host '(version = 1, body = (admitted = (epoch = 0)))'
 seed wrong_version '(version = 2, body = (leave = ()))'
+seed media_path '(version = 1, body = (mediaPath = (pathId = 3735928559, audioStreamId = 1, videoStreamId = 2, udpPort = 8445)))'
+# A keepalive-sized packet (hop header of path 0x01020304, hop_seq 5, and a 16-byte tag).
+seed media_packet '(version = 1, body = (mediaPacket = (packet = 0x"010200000102030400000000000000051112131415161718191a1b1c1d1e1f20")))'
+seed media_packet_short '(version = 1, body = (mediaPacket = (packet = 0x"0102")))'

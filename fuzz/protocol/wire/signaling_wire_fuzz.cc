@@ -1,5 +1,6 @@
 // Targets: conclave::protocol::from_wire, conclave::protocol::to_wire
-// Requirements: REQ-SIG-001, REQ-SIG-002, REQ-SIG-003, REQ-SIG-004, REQ-SIG-005
+// Requirements: REQ-SIG-001, REQ-SIG-002, REQ-SIG-003, REQ-SIG-004, REQ-SIG-005, REQ-SIG-053,
+// REQ-SIG-054
 //
 // Input: one signaling Envelope as it arrives on the WebSocket.
 // Property: from_wire returns (never throws, never aborts); what it accepts,

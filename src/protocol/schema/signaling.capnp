@@ -84,6 +84,19 @@ struct Error {
   code @0 :UInt16;
   detail @1 :Text;
 }
+# The session's media path, once it is a member (spec/07 "Server integration").
+struct MediaPath {
+  pathId @0 :UInt32;
+  audioStreamId @1 :UInt32;
+  videoStreamId @2 :UInt32;
+  udpPort @3 :UInt16;
+}
+
+# Both directions: one media packet on the WebSocket fallback, the same bytes
+# as a UDP datagram (spec/07 "WebSocket fallback").
+struct MediaPacket {
+  packet @0 :Data;
+}
 
 struct Envelope {
   version @0 :UInt16;
@@ -104,5 +117,7 @@ struct Envelope {
     commitRejected @14 :CommitRejected;
     error @15 :Error;
     sessionInfo @16 :SessionInfo;
+    mediaPath @17 :MediaPath;
+    mediaPacket @18 :MediaPacket;
   }
 }

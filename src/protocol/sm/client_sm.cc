@@ -59,6 +59,12 @@ const char* to_string(Event e) {
       return "retry";
     case Event::kGroupCommand:
       return "group_command";
+    case Event::kMediaPath:
+      return "media_path";
+    case Event::kMediaPacket:
+      return "media_packet";
+    case Event::kSendMedia:
+      return "send_media";
     case Event::kLeave:
       return "leave";
     case Event::kDisconnect:
@@ -93,6 +99,10 @@ const char* to_string(Guard g) {
       return "removed_self";
     case Guard::kExcluded:
       return "excluded";
+    case Guard::kMediaPathOk:
+      return "media_path_ok";
+    case Guard::kMediaPathBad:
+      return "media_path_bad";
   }
   return "?";
 }
@@ -141,6 +151,14 @@ const char* to_string(Action a) {
       return "report_closed";
     case Action::kReportHelloRefused:
       return "report_hello_refused";
+    case Action::kKeepMediaPath:
+      return "keep_media_path";
+    case Action::kReportMediaError:
+      return "report_media_error";
+    case Action::kDeliverMedia:
+      return "deliver_media";
+    case Action::kSendMediaPacket:
+      return "send_media_packet";
   }
   return "?";
 }

@@ -40,6 +40,9 @@ enum class Event : uint8_t {
   kError,
   kRetry,
   kGroupCommand,
+  kMediaPath,    // the server assigns the media path
+  kMediaPacket,  // a media packet on the WebSocket fallback
+  kSendMedia,    // the user sends a media packet on the WebSocket fallback
   kLeave,
   kDisconnect,
 };
@@ -57,6 +60,8 @@ enum class Guard : uint8_t {
   kCommitOk,
   kRemovedSelf,
   kExcluded,
+  kMediaPathOk,   // the first assignment, and the hop keys derived
+  kMediaPathBad,  // a second assignment, or the keys could not be derived
 };
 
 enum class Action : uint8_t {
@@ -81,6 +86,10 @@ enum class Action : uint8_t {
   kReportLeft,
   kReportClosed,
   kReportHelloRefused,
+  kKeepMediaPath,
+  kReportMediaError,
+  kDeliverMedia,
+  kSendMediaPacket,
 };
 
 // Transition is one row of client.csv.
@@ -145,6 +154,14 @@ inline constexpr std::array kTable{
     Transition{State::kMember, Event::kError, Guard::kNone, State::kMember, Action::kReportRefusal},
     Transition{State::kMember, Event::kGroupCommand, Guard::kNone, State::kMember,
                Action::kCarryOutCommand},
+    Transition{State::kMember, Event::kMediaPath, Guard::kMediaPathOk, State::kMember,
+               Action::kKeepMediaPath},
+    Transition{State::kMember, Event::kMediaPath, Guard::kMediaPathBad, State::kMember,
+               Action::kReportMediaError},
+    Transition{State::kMember, Event::kMediaPacket, Guard::kNone, State::kMember,
+               Action::kDeliverMedia},
+    Transition{State::kMember, Event::kSendMedia, Guard::kNone, State::kMember,
+               Action::kSendMediaPacket},
     Transition{State::kMember, Event::kLeave, Guard::kNone, State::kClosed, Action::kSendLeave},
     Transition{State::kMember, Event::kDisconnect, Guard::kNone, State::kClosed,
                Action::kReportClosed},

@@ -40,6 +40,12 @@ inline constexpr size_t kMaxGroupIdLen = 64;    // REQ-SIG-003
 inline constexpr size_t kMaxBlobTokenLen = 64;  // REQ-SIG-003
 // An encoded ExternalSender (signature key and credential, RFC 9420 §12.1.8.1).
 inline constexpr size_t kMaxExternalSenderLen = size_t{16} << 10;  // REQ-SIG-003
+// One media packet on the WebSocket fallback: a whole MediaPacket of
+// spec/07, kMinPacketLen (32) .. kMaxPacketLen (1452) bytes. The media
+// transport's constants are restated here because the protocol library does
+// not link it; a static_assert in src/server/media_plane.cc ties them.
+inline constexpr size_t kMinMediaPacketLen = 32;    // REQ-SIG-054
+inline constexpr size_t kMaxMediaPacketLen = 1452;  // REQ-SIG-054
 // Waiting entries in one LobbyUpdate.
 inline constexpr size_t kMaxWaitingEntries = 1024;  // REQ-SIG-003
 

@@ -156,6 +156,23 @@ Result<void> validate_one(const SessionInfo& m) {
   CONCLAVE_TRY(check_data(m.blob_token, 0, kMaxBlobTokenLen, "SessionInfo.blobToken"));
   return check_text(m.meeting_title, 0, kMaxDisplayNameLen, "SessionInfo.meetingTitle");
 }
+// implements: REQ-SIG-053
+Result<void> validate_one(const MediaPathInfo& m) {
+  if (m.path_id == 0) {
+    return Error(Err::kInvalidValue, "MediaPath.pathId");
+  }
+  if (m.audio_stream_id == 0 || m.video_stream_id == 0 || m.audio_stream_id == m.video_stream_id) {
+    return Error(Err::kInvalidValue, "MediaPath.streamIds");
+  }
+  if (m.udp_port == 0) {
+    return Error(Err::kInvalidValue, "MediaPath.udpPort");
+  }
+  return {};
+}
+// implements: REQ-SIG-054
+Result<void> validate_one(const MediaPacketMessage& m) {
+  return check_data(m.packet, kMinMediaPacketLen, kMaxMediaPacketLen, "MediaPacket.packet");
+}
 
 // --- reading: capnp reader -> domain value. Called inside the try block. ---
 
@@ -297,6 +314,17 @@ Result<SignalingMessage> read_body(cs::Envelope::Reader env) {
                                                      "SessionInfo.meetingTitle"));
       return SignalingMessage(std::move(m));
     }
+    case cs::Envelope::Body::MEDIA_PATH: {
+      auto r = body.getMediaPath();
+      return SignalingMessage(
+          MediaPathInfo{r.getPathId(), r.getAudioStreamId(), r.getVideoStreamId(), r.getUdpPort()});
+    }
+    case cs::Envelope::Body::MEDIA_PACKET: {
+      MediaPacketMessage m;
+      CONCLAVE_TRY_ASSIGN(m.packet, read_data(body.getMediaPacket().getPacket(), kMaxMediaPacketLen,
+                                              "MediaPacket.packet"));
+      return SignalingMessage(std::move(m));
+    }
     default:
       // A union member added by a later schema: this version does not know it.
       return Error(Err::kInvalidValue, "Envelope.body");
@@ -392,6 +420,16 @@ struct BodyWriter {
     b.setExternalSender(data_of(m.external_sender));
     b.setBlobToken(data_of(m.blob_token));
     b.setMeetingTitle(text_of(m.meeting_title));
+  }
+  void operator()(const MediaPathInfo& m) {
+    auto b = body.initMediaPath();
+    b.setPathId(m.path_id);
+    b.setAudioStreamId(m.audio_stream_id);
+    b.setVideoStreamId(m.video_stream_id);
+    b.setUdpPort(m.udp_port);
+  }
+  void operator()(const MediaPacketMessage& m) {
+    body.initMediaPacket().setPacket(data_of(m.packet));
   }
 };
 

@@ -151,9 +151,31 @@ struct SessionInfo {
   bool operator==(const SessionInfo&) const = default;
 };
 
-using SignalingMessage = std::variant<Hello, SubmitKeyPackage, MlsMessage, Admit, Deny, Exclude,
-                                      Leave, LobbyUpdate, Admitted, Denied, Blocked, Relay,
-                                      CommitDuty, CommitRejected, ErrorMessage, SessionInfo>;
+// MediaPathInfo assigns a member session its media path (spec/07, "Server
+// integration"): the path id whose hop keys both ends derive from this
+// connection's TLS exporter, the stream ids its audio and video packets
+// carry, and the server's UDP port (on the signaling host).
+struct MediaPathInfo {
+  uint32_t path_id = 0;          // never 0
+  uint32_t audio_stream_id = 0;  // never 0
+  uint32_t video_stream_id = 0;  // never 0, differs from audio_stream_id
+  uint16_t udp_port = 0;         // never 0
+  bool operator==(const MediaPathInfo&) const = default;
+};
+
+// MediaPacketMessage carries one media packet on the WebSocket fallback, in
+// either direction: exactly the bytes of a UDP datagram (spec/07 "WebSocket
+// fallback"). The adapter checks only its length; the media path checks the
+// rest.
+struct MediaPacketMessage {
+  Bytes packet;  // kMinMediaPacketLen..kMaxMediaPacketLen
+  bool operator==(const MediaPacketMessage&) const = default;
+};
+
+using SignalingMessage =
+    std::variant<Hello, SubmitKeyPackage, MlsMessage, Admit, Deny, Exclude, Leave, LobbyUpdate,
+                 Admitted, Denied, Blocked, Relay, CommitDuty, CommitRejected, ErrorMessage,
+                 SessionInfo, MediaPathInfo, MediaPacketMessage>;
 
 // from_wire decodes one Envelope of schema version kSignalingVersion. It
 // rejects, without throwing: input longer than kMaxSignalingMessageLen

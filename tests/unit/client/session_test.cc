@@ -23,6 +23,9 @@
 #include "crypto/mls/roles.h"
 #include "crypto/signature.h"
 #include "crypto/tls/device_certificate.h"
+#include "media/hop_keys.h"
+#include "media/limits.h"
+#include "media/media_path.h"
 
 namespace conclave::client {
 namespace {
@@ -53,10 +56,22 @@ class MemoryBlobStore : public BlobStore {
   std::map<std::string, Bytes> blobs;
 };
 
+// fake_exporter stands in for a TLS connection's exporter: a deterministic
+// function of label and context, the same at both ends.
+Result<SecretBytes> fake_exporter(std::string_view label, ByteView context, size_t length) {
+  SecretBytes out(length);
+  for (size_t i = 0; i < length; ++i) {
+    out.mutable_view()[i] = static_cast<uint8_t>(i + label.size() + context.size() +
+                                                 (context.empty() ? 0 : context.back()));
+  }
+  return out;
+}
+
 struct Peer {
   std::string name;
   std::vector<SignalingMessage> outbox;
   std::vector<Event> events;
+  std::vector<Bytes> media_in;  // packets the media handler received
   std::unique_ptr<Session> s;
   uint64_t entry_id = 0;
 
@@ -118,6 +133,8 @@ class SessionTest : public ::testing::Test {
           return {};
         },
         &blobs_);
+    p.s->set_exporter(fake_exporter);
+    p.s->set_media_handler([&p](ByteView packet) { p.media_in.push_back(to_bytes(packet)); });
     return p;
   }
 
@@ -636,6 +653,7 @@ void fresh(Peer& p) {
   p.collect();
   p.events.clear();
   p.outbox.clear();
+  p.media_in.clear();
 }
 
 template <typename T>
@@ -712,6 +730,24 @@ void expect_action(const Peer& p, csm::Action a) {
     case csm::Action::kReportLeft:
       EXPECT_TRUE(has(EventType::kClosed));
       EXPECT_TRUE(p.outbox.empty());
+      return;
+    case csm::Action::kKeepMediaPath:
+      EXPECT_TRUE(p.events.empty());
+      EXPECT_TRUE(p.outbox.empty());
+      EXPECT_TRUE(p.s->media_assignment().has_value());
+      EXPECT_NE(p.s->media_path(), nullptr);
+      return;
+    case csm::Action::kReportMediaError:
+      EXPECT_TRUE(has(EventType::kError));
+      EXPECT_TRUE(p.outbox.empty());
+      return;
+    case csm::Action::kDeliverMedia:
+      EXPECT_TRUE(p.events.empty());
+      EXPECT_EQ(p.media_in.size(), 1u);
+      return;
+    case csm::Action::kSendMediaPacket:
+      EXPECT_TRUE(sent<protocol::MediaPacketMessage>(p));
+      EXPECT_TRUE(p.events.empty());
       return;
     case csm::Action::kReportHelloRefused: {
       const Event* e = p.last(EventType::kError);
@@ -808,6 +844,26 @@ class SessionMachineTest : public SessionTest {
       case csm::Event::kGroupCommand:
         EXPECT_TRUE(p.s->chat("a command of a member").has_value());
         break;
+      case csm::Event::kMediaPath:
+        if (guard == csm::Guard::kMediaPathBad) {
+          // A second assignment is refused: the first one stays.
+          p.s->receive(protocol::MediaPathInfo{7, 1, 2, 8445});
+          fresh(p);
+        }
+        p.s->receive(protocol::MediaPathInfo{9, 3, 4, 8445});
+        break;
+      case csm::Event::kMediaPacket:
+        p.s->receive(protocol::MediaPacketMessage{Bytes(media::kMinPacketLen, 0x01)});
+        break;
+      case csm::Event::kSendMedia: {
+        p.s->receive(protocol::MediaPathInfo{9, 3, 4, 8445});
+        fresh(p);
+        Bytes packet(media::kMinPacketLen);
+        auto n = p.s->media_path()->seal_keepalive(packet);
+        ASSERT_TRUE(n.has_value());
+        EXPECT_TRUE(p.s->send_media(packet).has_value());
+        break;
+      }
       case csm::Event::kLeave:
         EXPECT_TRUE(p.s->leave().has_value());
         break;
@@ -885,6 +941,8 @@ TEST_F(SessionMachineTest, UnlistedMessagesAreProtocolErrorsAndChangeNothing) {
       {csm::Event::kCommitDuty, protocol::CommitDuty{0, 10}},
       {csm::Event::kCommitRejected, protocol::CommitRejected{0}},
       {csm::Event::kError, protocol::ErrorMessage{1, "x"}},
+      {csm::Event::kMediaPath, protocol::MediaPathInfo{1, 2, 3, 4}},
+      {csm::Event::kMediaPacket, protocol::MediaPacketMessage{Bytes(media::kMinPacketLen, 0)}},
       {std::nullopt, protocol::Leave{}},  // a client-to-server message
       {std::nullopt, protocol::Hello{}},
   };
@@ -943,8 +1001,51 @@ TEST_F(SessionMachineTest, CommandsOutsideTheirStateAreRefused) {
   EXPECT_EQ(p.s->chat("x").error().code, Err::kUnexpectedMessage);
   EXPECT_EQ(p.s->admit("all").error().code, Err::kUnexpectedMessage);
   EXPECT_EQ(p.s->hand(true).error().code, Err::kUnexpectedMessage);
+  EXPECT_EQ(p.s->send_media(Bytes(media::kMinPacketLen)).error().code, Err::kUnexpectedMessage);
   EXPECT_TRUE(p.outbox.empty());
   EXPECT_EQ(p.s->state(), SessionState::kWaiting);
+}
+
+// The client keys its media path from its own TLS exporter with the path id
+// the server assigned: a packet it seals opens at a server end derived from
+// the same exporter output, and nothing but a media packet goes on the
+// WebSocket.
+// verifies: REQ-SIG-055
+// verifies: REQ-SIG-056
+TEST_F(SessionMachineTest, MediaPathIsKeyedFromTheOwnTlsExporter) {
+  Peer& p = in_state(csm::State::kMember);
+  EXPECT_EQ(p.s->media_path(), nullptr);
+  EXPECT_EQ(p.s->send_media(Bytes(media::kMinPacketLen)).error().code, Err::kUnexpectedMessage);
+  deliver(p, protocol::MediaPathInfo{0x01020304, 11, 12, 8445});
+  ASSERT_NE(p.s->media_path(), nullptr);
+  EXPECT_EQ(p.s->media_path()->path_id(), 0x01020304u);
+  EXPECT_EQ(p.s->media_assignment()->audio_stream_id, 11u);
+  const auto context = media::hop_exporter_context(0x01020304);
+  auto secret = fake_exporter(media::kHopExporterLabel, context, media::kHopSecretLen);
+  ASSERT_TRUE(secret.has_value());
+  auto server = media::MediaPath::create(media::HopRole::kServer, 0x01020304, *secret);
+  ASSERT_TRUE(server.has_value());
+  Bytes packet(media::kMinPacketLen);
+  ASSERT_TRUE(p.s->media_path()->seal_keepalive(packet).has_value());
+  Bytes out(packet.size());
+  EXPECT_TRUE(server->open(out, packet, media::PeerAddress::signaling()).has_value());
+  EXPECT_EQ(p.s->send_media(Bytes(media::kMinPacketLen - 1)).error().code, Err::kInvalidArgument);
+  EXPECT_EQ(p.s->send_media(Bytes(media::kMaxPacketLen + 1)).error().code, Err::kInvalidArgument);
+  ASSERT_TRUE(p.s->send_media(packet).has_value());
+  EXPECT_EQ(take<protocol::MediaPacketMessage>(p).packet, packet);
+}
+
+// Without an exporter there are no keys: the assignment is refused and
+// reported, and nothing is sent.
+// verifies: REQ-SIG-056
+TEST_F(SessionMachineTest, MediaPathWithoutExporterIsRefused) {
+  Peer& p = in_state(csm::State::kMember);
+  p.s->set_exporter(nullptr);
+  deliver(p, protocol::MediaPathInfo{5, 1, 2, 8445});
+  EXPECT_EQ(p.s->media_path(), nullptr);
+  EXPECT_FALSE(p.s->media_assignment().has_value());
+  ASSERT_EQ(p.count(EventType::kError), 1u);
+  EXPECT_TRUE(p.outbox.empty());
 }
 
 // A joiner whose Welcome is refused cannot become a member in this session,

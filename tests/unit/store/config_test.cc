@@ -39,6 +39,14 @@ blob_meeting_max_bytes = 104857600
 [retention]
 meetings_days = 7
 audit_days = 730
+
+[media]
+udp_port = 0
+dscp_audio = 40
+dscp_video = 32
+dscp_keepalive = 8
+last_n_audio = 5
+active_window_ms = 2000
 )";
 
 // message_of parses `text` as "conclave.toml" and returns the error message
@@ -74,6 +82,34 @@ TEST(Config, parses_every_key) {
   EXPECT_EQ(c->limits.blob_meeting_max_bytes, 104857600u);
   EXPECT_EQ(c->retention.meetings_days, 7u);
   EXPECT_EQ(c->retention.audit_days, 730u);
+  EXPECT_EQ(c->media.udp_port, 0u);
+  EXPECT_EQ(c->media.dscp_audio, 40u);
+  EXPECT_EQ(c->media.dscp_video, 32u);
+  EXPECT_EQ(c->media.dscp_keepalive, 8u);
+  EXPECT_EQ(c->media.last_n_audio, 5u);
+  EXPECT_EQ(c->media.active_window_ms, 2000u);
+}
+
+// verifies: REQ-MEDIA-024
+TEST(Config, media_defaults_and_ranges) {
+  auto c = parse_config("[server]\ndata_dir = \"d\"\n", "f");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->media.udp_port, 8445u);
+  EXPECT_EQ(c->media.dscp_audio, 46u);
+  EXPECT_EQ(c->media.dscp_video, 34u);
+  EXPECT_EQ(c->media.dscp_keepalive, 0u);
+  EXPECT_EQ(c->media.last_n_audio, 3u);
+  EXPECT_EQ(c->media.active_window_ms, 1000u);
+  // A codepoint has six bits; last-N is at least one speaker.
+  EXPECT_NE(
+      message_of("[server]\ndata_dir = \"d\"\n[media]\ndscp_audio = 64\n").find("key 'dscp_audio'"),
+      std::string::npos);
+  EXPECT_NE(message_of("[server]\ndata_dir = \"d\"\n[media]\nlast_n_audio = 0\n")
+                .find("key 'last_n_audio'"),
+            std::string::npos);
+  EXPECT_NE(
+      message_of("[server]\ndata_dir = \"d\"\n[media]\nudp_port = 65536\n").find("key 'udp_port'"),
+      std::string::npos);
 }
 
 // verifies: REQ-STORE-006
@@ -139,7 +175,7 @@ TEST(Config, unterminated_string_names_file_line_and_key) {
 TEST(Config, section_errors_name_file_line_and_section) {
   EXPECT_EQ(message_of("[servr]\n"),
             "conclave.toml:1: section 'servr': unknown section (known: server, admin, limits, "
-            "tls, retention)");
+            "tls, retention, media)");
   EXPECT_EQ(message_of("[server]\ndata_dir = \"d\"\n[server]\n"),
             "conclave.toml:3: section 'server': duplicate section");
   EXPECT_EQ(message_of("port = 1\n"), "conclave.toml:1: key 'port': key outside any [section]");

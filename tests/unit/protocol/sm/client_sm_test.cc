@@ -16,8 +16,8 @@ namespace {
 
 constexpr int kStates = static_cast<int>(State::kClosed) + 1;
 constexpr int kEvents = static_cast<int>(Event::kDisconnect) + 1;
-constexpr int kGuards = static_cast<int>(Guard::kExcluded) + 1;
-constexpr int kActions = static_cast<int>(Action::kReportHelloRefused) + 1;
+constexpr int kGuards = static_cast<int>(Guard::kMediaPathBad) + 1;
+constexpr int kActions = static_cast<int>(Action::kSendMediaPacket) + 1;
 
 // guards_of lists every guard src/client/session.cc can compute for `e`.
 std::vector<Guard> guards_of(Event e) {
@@ -31,6 +31,8 @@ std::vector<Guard> guards_of(Event e) {
               Guard::kApplicationOk, Guard::kCommitOk,   Guard::kRemovedSelf};
     case Event::kDisconnect:
       return {Guard::kNone, Guard::kExcluded};
+    case Event::kMediaPath:
+      return {Guard::kMediaPathOk, Guard::kMediaPathBad};
     case Event::kStart:
     case Event::kDenied:
     case Event::kBlocked:
@@ -40,6 +42,8 @@ std::vector<Guard> guards_of(Event e) {
     case Event::kError:
     case Event::kRetry:
     case Event::kGroupCommand:
+    case Event::kMediaPacket:
+    case Event::kSendMedia:
     case Event::kLeave:
       return {Guard::kNone};
   }
@@ -151,7 +155,8 @@ TEST(ClientSm, membership_only_through_an_accepted_admitted) {
     }
     // Group commands and the member's messages belong to members only.
     if (t.on == Event::kGroupCommand || t.on == Event::kRelay || t.on == Event::kCommitDuty ||
-        t.on == Event::kCommitRejected || t.on == Event::kLobbyUpdate) {
+        t.on == Event::kCommitRejected || t.on == Event::kLobbyUpdate ||
+        t.on == Event::kMediaPath || t.on == Event::kMediaPacket || t.on == Event::kSendMedia) {
       EXPECT_EQ(t.from, State::kMember) << to_string(t.on);
     }
   }

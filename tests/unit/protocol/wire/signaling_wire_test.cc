@@ -43,6 +43,8 @@ std::vector<SignalingMessage> one_of_each() {
       ErrorMessage{0x0201, "unexpected message"},
       SessionInfo{true, filled(16, 0x0c), 2, filled(70, 0x0d), filled(32, 0x0e), "Board"},
       Admitted{0, {}},  // the host's: no Welcome
+      MediaPathInfo{0xdeadbeef, 7, 8, 8445},
+      MediaPacketMessage{filled(100, 0x0f)},
   };
 }
 
@@ -291,10 +293,51 @@ TEST(SignalingWire, rejects_an_unknown_union_member) {
   ASSERT_EQ(in[16], 1);
   ASSERT_EQ(in[18], static_cast<uint8_t>(cs::Envelope::Body::LEAVE));
   ASSERT_TRUE(from_wire(in).has_value());
-  for (uint8_t unknown : {uint8_t{15 + 1}, uint8_t{0xFF}}) {
+  for (uint8_t unknown : {uint8_t{17 + 1}, uint8_t{0xFF}}) {
     in[18] = unknown;
     expect_error(from_wire(in), Err::kInvalidValue);
   }
+}
+
+// verifies: REQ-SIG-053
+TEST(SignalingWire, media_path_needs_non_zero_distinct_ids_and_a_port) {
+  const MediaPathInfo good{1, 2, 3, 4};
+  ASSERT_TRUE(to_wire(good).has_value());
+  for (const MediaPathInfo& bad :
+       {MediaPathInfo{0, 2, 3, 4}, MediaPathInfo{1, 0, 3, 4}, MediaPathInfo{1, 2, 0, 4},
+        MediaPathInfo{1, 2, 2, 4}, MediaPathInfo{1, 2, 3, 0}}) {
+    EXPECT_FALSE(to_wire(bad).has_value());
+    Bytes in = raw_envelope(1, [&](cs::Envelope::Body::Builder b) {
+      auto m = b.initMediaPath();
+      m.setPathId(bad.path_id);
+      m.setAudioStreamId(bad.audio_stream_id);
+      m.setVideoStreamId(bad.video_stream_id);
+      m.setUdpPort(bad.udp_port);
+    });
+    expect_error(from_wire(in), Err::kInvalidValue);
+  }
+}
+
+// verifies: REQ-SIG-054
+TEST(SignalingWire, media_packet_length_is_that_of_a_media_packet) {
+  for (size_t len : {kMinMediaPacketLen, kMaxMediaPacketLen}) {
+    const MediaPacketMessage m{filled(len)};
+    auto wire = to_wire(m);
+    ASSERT_TRUE(wire.has_value());
+    auto back = from_wire(*wire);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(std::get<MediaPacketMessage>(*back), m);
+  }
+  const auto raw = [](size_t len) {
+    return raw_envelope(1, [&](cs::Envelope::Body::Builder b) {
+      b.initMediaPacket().setPacket(data(filled(len)));
+    });
+  };
+  expect_error(from_wire(raw(0)), Err::kInvalidValue);
+  expect_error(from_wire(raw(kMinMediaPacketLen - 1)), Err::kInvalidValue);
+  expect_error(from_wire(raw(kMaxMediaPacketLen + 1)), Err::kLengthLimit);
+  EXPECT_FALSE(to_wire(MediaPacketMessage{filled(kMinMediaPacketLen - 1)}).has_value());
+  EXPECT_FALSE(to_wire(MediaPacketMessage{filled(kMaxMediaPacketLen + 1)}).has_value());
 }
 
 // verifies: REQ-SIG-001
