@@ -100,6 +100,16 @@ bool is_audit_event(std::string_view event) {
   return std::find(kAuditEvents.begin(), kAuditEvents.end(), event) != kAuditEvents.end();
 }
 
+namespace {
+
+Result<std::string> make_dummy_hash(const crypto::PasswordHashParams& params) {
+  std::array<uint8_t, 16> junk{};
+  CONCLAVE_TRY(crypto::random_bytes(junk));
+  return crypto::hash_password(to_hex(junk), params);
+}
+
+}  // namespace
+
 Result<Store> Store::open(const std::string& path, const StoreOptions& options,
                           std::string* out_message) {
   CONCLAVE_TRY_ASSIGN(Db db, Db::open(path, out_message));
@@ -110,7 +120,10 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options,
     return Error(Err::kStorage, "cannot configure the database");
   }
   CONCLAVE_TRY(migrate(db, out_message));
-  return Store(std::move(db), options);
+  Store store(std::move(db), options);
+  // implements: REQ-STORE-003
+  CONCLAVE_TRY_ASSIGN(store.dummy_hash_, make_dummy_hash(options.password_params));
+  return store;
 }
 
 // ---- Accounts
@@ -132,15 +145,6 @@ Result<int64_t> Store::create_user(std::string_view username, std::string_view p
   return db_.last_insert_rowid();
 }
 
-Result<std::string> Store::dummy_password_hash() {
-  if (dummy_hash_.empty()) {
-    std::array<uint8_t, 16> junk{};
-    CONCLAVE_TRY(crypto::random_bytes(junk));
-    CONCLAVE_TRY_ASSIGN(dummy_hash_, crypto::hash_password(to_hex(junk), options_.password_params));
-  }
-  return dummy_hash_;
-}
-
 // implements: REQ-STORE-003
 Result<int64_t> Store::verify_login(std::string_view username, std::string_view password,
                                     std::optional<std::string_view> totp_code, uint64_t now) {
@@ -152,8 +156,7 @@ Result<int64_t> Store::verify_login(std::string_view username, std::string_view 
   if (!found) {
     // Same Argon2id work as for a real account, so timing does not tell
     // whether the name exists.
-    CONCLAVE_TRY_ASSIGN(const std::string dummy, dummy_password_hash());
-    (void)crypto::verify_password(password, dummy);
+    (void)crypto::verify_password(password, dummy_hash_);
     return failed;
   }
   const int64_t id = find.i64(0);

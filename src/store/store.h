@@ -59,8 +59,10 @@ bool is_audit_event(std::string_view event);
 class Store {
  public:
   // open opens `path`, creating the file and the schema if missing and
-  // migrating an older schema. On failure `*out_message` (if given) receives
-  // "PATH: SQLite's message" (or why the schema is unusable).
+  // migrating an older schema. The dummy password hash for unknown users is
+  // computed here, before the first login (REQ-STORE-003). On failure
+  // `*out_message` (if given) receives "PATH: SQLite's message" (or why the
+  // schema is unusable).
   [[nodiscard]] static Result<Store> open(const std::string& path, const StoreOptions& options = {},
                                           std::string* out_message = nullptr);
 
@@ -222,6 +224,10 @@ class Store {
   // verify_audit recomputes the whole chain from the checkpoint. A changed,
   // inserted or deleted entry is kAuthFailed, and last_error() names the
   // first bad row id.
+  // dummy_hash_ready says whether the Argon2id hash that unknown-user
+  // logins verify against exists; open() computes it, so it always does.
+  bool dummy_hash_ready() const { return !dummy_hash_.empty(); }
+
   [[nodiscard]] Result<AuditVerify> verify_audit();
   // export_audit returns the entries (of one meeting, or all) as JSON lines.
   [[nodiscard]] Result<std::string> export_audit(std::optional<std::string_view> meeting_id);
@@ -232,12 +238,13 @@ class Store {
   [[nodiscard]] Result<void> append_audit(std::string_view event, std::string_view meeting_id,
                                           std::string_view actor_pseudonym, std::string_view detail,
                                           uint64_t now);
-  [[nodiscard]] Result<std::string> dummy_password_hash();
   [[nodiscard]] Result<uint64_t> retention_days(std::string_view key, uint64_t fallback);
 
   Db db_;
   StoreOptions options_;
-  std::string dummy_hash_;  // burned for unknown users; computed on first use
+  // Burned for unknown users; computed by open() so that the first unknown
+  // user costs one Argon2id like every later one (finding V-04).
+  std::string dummy_hash_;
 };
 
 }  // namespace conclave::store

@@ -53,6 +53,15 @@ TEST(StoreOpen, error_names_the_path_and_sqlite_message) {
   EXPECT_NE(message.find("unable to open"), std::string::npos) << message;
 }
 
+// verifies: REQ-STORE-003
+TEST(StoreOpen, computes_the_unknown_user_dummy_hash_at_open) {
+  TempDir dir;
+  auto s = Store::open(dir.file("conclave.db"), fast_options());
+  ASSERT_TRUE(s.has_value());
+  // Before any login: the first unknown user must cost one Argon2id, not two.
+  EXPECT_TRUE(s->dummy_hash_ready());
+}
+
 TEST(StoreOpen, reopens_and_refuses_a_newer_schema) {
   TempDir dir;
   const std::string path = dir.file("db");
