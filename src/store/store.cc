@@ -1,7 +1,13 @@
 #include "store/store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <filesystem>
 
 #include "core/secret_bytes.h"
 #include "core/writer.h"
@@ -102,6 +108,36 @@ bool is_audit_event(std::string_view event) {
 
 namespace {
 
+// kGroupOtherBits are the permission bits of the group and of others.
+constexpr mode_t kGroupOtherBits = S_IRWXG | S_IRWXO;
+
+// implements: REQ-STORE-012
+// ensure_private_file creates the database file `path` with mode 0600 when it
+// does not exist (whatever the umask: open's mode is masked by it, and 0600
+// masked by any umask stays private), and refuses an existing file that
+// grants the group or others any access. SQLite creates its -wal and -shm
+// files with the database file's mode.
+Result<void> ensure_private_file(const std::string& path, std::string* out_message) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd >= 0) {
+    ::close(fd);
+    return {};
+  }
+  struct stat st {};
+  if (errno != EEXIST || ::stat(path.c_str(), &st) != 0) {
+    return {};  // SQLite reports why it cannot open the path
+  }
+  if ((st.st_mode & kGroupOtherBits) != 0) {
+    if (out_message != nullptr) {
+      *out_message = path +
+                     ": the database is accessible to the group or others; "
+                     "restrict it with chmod 600";
+    }
+    return Error(Err::kStorage, "database file not private");
+  }
+  return {};
+}
+
 Result<std::string> make_dummy_hash(const crypto::PasswordHashParams& params) {
   std::array<uint8_t, 16> junk{};
   CONCLAVE_TRY(crypto::random_bytes(junk));
@@ -110,8 +146,29 @@ Result<std::string> make_dummy_hash(const crypto::PasswordHashParams& params) {
 
 }  // namespace
 
+// implements: REQ-STORE-012
+Result<bool> prepare_data_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path path(dir);
+  if (!fs::exists(path, ec)) {
+    if (path.has_parent_path()) {
+      fs::create_directories(path.parent_path(), ec);
+    }
+    if (::mkdir(dir.c_str(), S_IRWXU) != 0 && errno != EEXIST) {
+      return Error(Err::kStorage, "cannot create the data directory");
+    }
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Error(Err::kStorage, "the data directory is not a directory");
+  }
+  return (st.st_mode & kGroupOtherBits) == 0;
+}
+
 Result<Store> Store::open(const std::string& path, const StoreOptions& options,
                           std::string* out_message) {
+  CONCLAVE_TRY(ensure_private_file(path, out_message));
   CONCLAVE_TRY_ASSIGN(Db db, Db::open(path, out_message));
   if (!configure(db)) {
     if (out_message != nullptr) {

@@ -56,13 +56,24 @@ bool is_valid_name(std::string_view name);
 // is_audit_event says whether `event` is one of the fixed audit event names.
 bool is_audit_event(std::string_view event);
 
+// prepare_data_dir creates the data directory `dir` (and its parents) with
+// mode 0700 when it does not exist. It returns true when the directory is
+// private to its owner, false when an existing one grants the group or others
+// any access (the caller warns: the secrets inside are protected file by file,
+// REQ-STORE-012), and kStorage when it cannot be created or is not a
+// directory.
+[[nodiscard]] Result<bool> prepare_data_dir(const std::string& dir);
+
 class Store {
  public:
   // open opens `path`, creating the file and the schema if missing and
-  // migrating an older schema. The dummy password hash for unknown users is
-  // computed here, before the first login (REQ-STORE-003). On failure
-  // `*out_message` (if given) receives "PATH: SQLite's message" (or why the
-  // schema is unusable).
+  // migrating an older schema. A new database file is created with mode
+  // 0600; an existing one that grants the group or others any access is
+  // refused with kStorage (it holds password hashes and TOTP secrets,
+  // REQ-STORE-012). The dummy password hash for unknown users is computed
+  // here, before the first login (REQ-STORE-003). On failure `*out_message`
+  // (if given) receives "PATH: SQLite's message" (or why the schema or the
+  // file is unusable).
   [[nodiscard]] static Result<Store> open(const std::string& path, const StoreOptions& options = {},
                                           std::string* out_message = nullptr);
 
