@@ -27,6 +27,16 @@ target_compile_options(conclave_policy INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wformat=2
   -Wimplicit-fallthrough -Werror=switch-enum -Wswitch-enum)
+# Reproducibility: __FILE__ (CONCLAVE_ASSERT, result.h) and debug information
+# would otherwise embed the absolute source and build paths, so two builds of
+# one commit from different directories differed
+# (certification/evaluation-configuration.md#reproducibility). The build
+# directory's mapping comes second so that it wins for a build directory
+# inside the source tree as well as outside it.
+target_compile_options(conclave_policy INTERFACE
+  -ffile-prefix-map=${PROJECT_SOURCE_DIR}=.
+  -ffile-prefix-map=${PROJECT_BINARY_DIR}=build)
+
 # implements: REQ-BUILD-005
 if(CONCLAVE_WERROR)
   target_compile_options(conclave_policy INTERFACE -Werror)

@@ -189,8 +189,15 @@ std::string load_or_create_org_ca(const store::ServerConfig& config) {
 }
 
 std::optional<store::Store> open_store(const std::string& data_dir) {
-  std::error_code ec;
-  fs::create_directories(data_dir, ec);
+  auto is_private = store::prepare_data_dir(data_dir);
+  if (!is_private) {
+    std::cerr << "conclave-server: cannot prepare the data directory " << data_dir << "\n";
+    return std::nullopt;
+  }
+  if (!*is_private) {
+    std::cerr << "conclave-server: warning: the data directory " << data_dir
+              << " is accessible to the group or others; restrict it with chmod 700\n";
+  }
   std::string message;
   auto s = store::Store::open((fs::path(data_dir) / "conclave.db").string(), {}, &message);
   if (!s) {

@@ -1,7 +1,13 @@
 #include "store/store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <filesystem>
 
 #include "core/secret_bytes.h"
 #include "core/writer.h"
@@ -100,8 +106,69 @@ bool is_audit_event(std::string_view event) {
   return std::find(kAuditEvents.begin(), kAuditEvents.end(), event) != kAuditEvents.end();
 }
 
+namespace {
+
+// kGroupOtherBits are the permission bits of the group and of others.
+constexpr mode_t kGroupOtherBits = S_IRWXG | S_IRWXO;
+
+// implements: REQ-STORE-012
+// ensure_private_file creates the database file `path` with mode 0600 when it
+// does not exist (whatever the umask: open's mode is masked by it, and 0600
+// masked by any umask stays private), and refuses an existing file that
+// grants the group or others any access. SQLite creates its -wal and -shm
+// files with the database file's mode.
+Result<void> ensure_private_file(const std::string& path, std::string* out_message) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd >= 0) {
+    ::close(fd);
+    return {};
+  }
+  struct stat st {};
+  if (errno != EEXIST || ::stat(path.c_str(), &st) != 0) {
+    return {};  // SQLite reports why it cannot open the path
+  }
+  if ((st.st_mode & kGroupOtherBits) != 0) {
+    if (out_message != nullptr) {
+      *out_message = path +
+                     ": the database is accessible to the group or others; "
+                     "restrict it with chmod 600";
+    }
+    return Error(Err::kStorage, "database file not private");
+  }
+  return {};
+}
+
+Result<std::string> make_dummy_hash(const crypto::PasswordHashParams& params) {
+  std::array<uint8_t, 16> junk{};
+  CONCLAVE_TRY(crypto::random_bytes(junk));
+  return crypto::hash_password(to_hex(junk), params);
+}
+
+}  // namespace
+
+// implements: REQ-STORE-012
+Result<bool> prepare_data_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path path(dir);
+  if (!fs::exists(path, ec)) {
+    if (path.has_parent_path()) {
+      fs::create_directories(path.parent_path(), ec);
+    }
+    if (::mkdir(dir.c_str(), S_IRWXU) != 0 && errno != EEXIST) {
+      return Error(Err::kStorage, "cannot create the data directory");
+    }
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Error(Err::kStorage, "the data directory is not a directory");
+  }
+  return (st.st_mode & kGroupOtherBits) == 0;
+}
+
 Result<Store> Store::open(const std::string& path, const StoreOptions& options,
                           std::string* out_message) {
+  CONCLAVE_TRY(ensure_private_file(path, out_message));
   CONCLAVE_TRY_ASSIGN(Db db, Db::open(path, out_message));
   if (!configure(db)) {
     if (out_message != nullptr) {
@@ -110,7 +177,10 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options,
     return Error(Err::kStorage, "cannot configure the database");
   }
   CONCLAVE_TRY(migrate(db, out_message));
-  return Store(std::move(db), options);
+  Store store(std::move(db), options);
+  // implements: REQ-STORE-003
+  CONCLAVE_TRY_ASSIGN(store.dummy_hash_, make_dummy_hash(options.password_params));
+  return store;
 }
 
 // ---- Accounts
@@ -132,15 +202,6 @@ Result<int64_t> Store::create_user(std::string_view username, std::string_view p
   return db_.last_insert_rowid();
 }
 
-Result<std::string> Store::dummy_password_hash() {
-  if (dummy_hash_.empty()) {
-    std::array<uint8_t, 16> junk{};
-    CONCLAVE_TRY(crypto::random_bytes(junk));
-    CONCLAVE_TRY_ASSIGN(dummy_hash_, crypto::hash_password(to_hex(junk), options_.password_params));
-  }
-  return dummy_hash_;
-}
-
 // implements: REQ-STORE-003
 Result<int64_t> Store::verify_login(std::string_view username, std::string_view password,
                                     std::optional<std::string_view> totp_code, uint64_t now) {
@@ -152,8 +213,7 @@ Result<int64_t> Store::verify_login(std::string_view username, std::string_view 
   if (!found) {
     // Same Argon2id work as for a real account, so timing does not tell
     // whether the name exists.
-    CONCLAVE_TRY_ASSIGN(const std::string dummy, dummy_password_hash());
-    (void)crypto::verify_password(password, dummy);
+    (void)crypto::verify_password(password, dummy_hash_);
     return failed;
   }
   const int64_t id = find.i64(0);

@@ -56,11 +56,24 @@ bool is_valid_name(std::string_view name);
 // is_audit_event says whether `event` is one of the fixed audit event names.
 bool is_audit_event(std::string_view event);
 
+// prepare_data_dir creates the data directory `dir` (and its parents) with
+// mode 0700 when it does not exist. It returns true when the directory is
+// private to its owner, false when an existing one grants the group or others
+// any access (the caller warns: the secrets inside are protected file by file,
+// REQ-STORE-012), and kStorage when it cannot be created or is not a
+// directory.
+[[nodiscard]] Result<bool> prepare_data_dir(const std::string& dir);
+
 class Store {
  public:
   // open opens `path`, creating the file and the schema if missing and
-  // migrating an older schema. On failure `*out_message` (if given) receives
-  // "PATH: SQLite's message" (or why the schema is unusable).
+  // migrating an older schema. A new database file is created with mode
+  // 0600; an existing one that grants the group or others any access is
+  // refused with kStorage (it holds password hashes and TOTP secrets,
+  // REQ-STORE-012). The dummy password hash for unknown users is computed
+  // here, before the first login (REQ-STORE-003). On failure `*out_message`
+  // (if given) receives "PATH: SQLite's message" (or why the schema or the
+  // file is unusable).
   [[nodiscard]] static Result<Store> open(const std::string& path, const StoreOptions& options = {},
                                           std::string* out_message = nullptr);
 
@@ -222,6 +235,10 @@ class Store {
   // verify_audit recomputes the whole chain from the checkpoint. A changed,
   // inserted or deleted entry is kAuthFailed, and last_error() names the
   // first bad row id.
+  // dummy_hash_ready says whether the Argon2id hash that unknown-user
+  // logins verify against exists; open() computes it, so it always does.
+  bool dummy_hash_ready() const { return !dummy_hash_.empty(); }
+
   [[nodiscard]] Result<AuditVerify> verify_audit();
   // export_audit returns the entries (of one meeting, or all) as JSON lines.
   [[nodiscard]] Result<std::string> export_audit(std::optional<std::string_view> meeting_id);
@@ -232,12 +249,13 @@ class Store {
   [[nodiscard]] Result<void> append_audit(std::string_view event, std::string_view meeting_id,
                                           std::string_view actor_pseudonym, std::string_view detail,
                                           uint64_t now);
-  [[nodiscard]] Result<std::string> dummy_password_hash();
   [[nodiscard]] Result<uint64_t> retention_days(std::string_view key, uint64_t fallback);
 
   Db db_;
   StoreOptions options_;
-  std::string dummy_hash_;  // burned for unknown users; computed on first use
+  // Burned for unknown users; computed by open() so that the first unknown
+  // user costs one Argon2id like every later one (finding V-04).
+  std::string dummy_hash_;
 };
 
 }  // namespace conclave::store

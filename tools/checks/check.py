@@ -15,11 +15,16 @@ non-zero if there is any. Standard library only.
   release-marker BIN...     no binary carries the fuzzing-mode marker (REQ-BUILD-001)
   fuzz-marker BIN...        every binary carries it (proves the check above can fail)
   werror COMPILE_COMMANDS   every compile command of this build has -Werror (REQ-BUILD-005)
+  release-opt COMPILE_COMMANDS FILE...
+                            recompile FILE... with the release preset's -O3 (and
+                            no -g) from a gcc build's compile commands; GCC's
+                            -O3-only warnings must not stop the release build
+                            (REQ-BUILD-007)
   forbidden-symbols BIN...  no binary defines a conclave::mls or conclave::sframe
                             symbol (binaries built from the media transport only; REQ-MEDIA-011)
 """
 # implements: REQ-BUILD-002, REQ-BUILD-003, REQ-BUILD-004, REQ-BUILD-005, REQ-BUILD-006, REQ-CRYPTO-001
-# implements: REQ-MEDIA-011
+# implements: REQ-MEDIA-011, REQ-BUILD-007
 
 import os
 import re
@@ -260,6 +265,45 @@ def check_werror(args):
     return 1 if missing or not commands else 0
 
 
+def check_release_opt(args):
+    import json
+    import shlex
+    if len(args) < 2:
+        print("release-opt: expects compile_commands.json and the files to recompile")
+        return 2
+    commands = {os.path.realpath(c["file"]): c for c in json.loads(Path(args[0]).read_text())}
+    failed = 0
+    for f in args[1:]:
+        c = commands.get(os.path.realpath(ROOT / f))
+        if c is None:
+            print(f"release-opt: {f} is not in {args[0]}")
+            return 2
+        argv = c["arguments"] if "arguments" in c else shlex.split(c["command"])
+        # Drop the dependency-file and output options, the optimisation level
+        # and debug information; keep every warning and hardening flag.
+        out, skip = [], False
+        for a in argv:
+            if skip:
+                skip = False
+            elif a in ("-o", "-MF", "-MT", "-MQ"):
+                skip = True
+            elif a in ("-MD", "-MMD") or re.fullmatch(r"-O[0-3sgz]?|-g\d?", a):
+                pass
+            else:
+                out.append(a)
+        if "ccache" in os.path.basename(out[0]):
+            out = out[1:]
+        out[1:1] = ["-O3", "-DNDEBUG"]
+        out += ["-o", os.devnull]
+        r = subprocess.run(out, cwd=c["directory"], capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stderr[-4000:])
+            print(f"release-opt: {f} does not compile at -O3")
+            failed += 1
+    print(f"release-opt: {len(args) - 1} files at -O3, {failed} failed")
+    return 1 if failed else 0
+
+
 FORBIDDEN_NAMESPACES = ("conclave::mls::", "conclave::sframe::")
 
 
@@ -289,6 +333,7 @@ COMMANDS = {
     "fuzz-marker": check_fuzz_marker,
     "werror": check_werror,
     "forbidden-symbols": check_forbidden_symbols,
+    "release-opt": check_release_opt,
 }
 
 

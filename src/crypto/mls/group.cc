@@ -511,7 +511,7 @@ Result<Group::ResolvedCommit> Group::resolve_commit(const Commit& commit, LeafIn
   //# The Commit MUST NOT combine proposals sent within different epochs.
   // (The cache holds only this epoch's proposals.)
   std::set<uint32_t> touched;  // leaves with an Update or Remove
-  std::set<Bytes> psk_ids;
+  std::set<Bytes, ByteOrder> psk_ids;
   bool have_gce = false;
   bool have_update = false;
   for (const CachedProposal& cp : rc.proposals) {
@@ -735,8 +735,8 @@ Result<CommitOutput> Group::commit(const CommitOptions& options) {
     // (in ProposalRef order, which every member can reproduce) is kept. A
     // proposal to remove the committer is left for another member.
     std::set<uint32_t> leaves;
-    std::set<Bytes> psks;
-    std::set<Bytes> clients;
+    std::set<Bytes, ByteOrder> psks;
+    std::set<Bytes, ByteOrder> clients;
     bool have_gce = false;
     for (const auto& [ref, cp] : proposals_) {
       bool keep = true;

@@ -34,16 +34,49 @@ std::string reason_text() {
   return out;
 }
 
-// implements: REQ-NET-001
+// The product profile's TLS 1.3 parameters (spec/11-crypto-primitives.md#tls):
+// AES-GCM cipher suites, ECDHE over P-256 (preferred) or X25519.
+constexpr uint16_t kTlsAes128GcmSha256 = 0x1301;
+constexpr uint16_t kTlsAes256GcmSha384 = 0x1302;
+constexpr const char* kProfileGroups = "P-256:X25519";
+
+bool is_profile_cipher_suite(uint16_t suite) {
+  return suite == kTlsAes128GcmSha256 || suite == kTlsAes256GcmSha384;
+}
+
+// implements: REQ-NET-010
+// offers_profile_cipher_suite runs on a server before BoringSSL chooses the
+// cipher suite: a ClientHello that offers no AES-GCM suite fails the
+// handshake here, with an alert, instead of getting ChaCha20-Poly1305.
+// BoringSSL's TLS 1.3 suite list is fixed in this snapshot (the cipher-list
+// functions do not apply to TLS 1.3 and there is no compliance-policy API),
+// so this callback and the check after the handshake are the only levers.
+ssl_select_cert_result_t offers_profile_cipher_suite(const SSL_CLIENT_HELLO* hello) {
+  CBS suites;
+  CBS_init(&suites, hello->cipher_suites, hello->cipher_suites_len);
+  uint16_t suite = 0;
+  while (CBS_get_u16(&suites, &suite)) {
+    if (is_profile_cipher_suite(suite)) {
+      return ssl_select_cert_success;
+    }
+  }
+  return ssl_select_cert_error;
+}
+
+// implements: REQ-NET-001, REQ-NET-010
 // new_tls13_ctx is an SSL_CTX that speaks TLS 1.3 and nothing else, with no
-// session tickets (no resumption: every connection is a full handshake).
+// session tickets (no resumption: every connection is a full handshake), and
+// only the profile's key-exchange groups. On a server it also refuses
+// ClientHellos without an AES-GCM suite (the callback is not used by clients).
 bssl::UniquePtr<SSL_CTX> new_tls13_ctx() {
   bssl::UniquePtr<SSL_CTX> ctx(SSL_CTX_new(TLS_method()));
   if (!ctx || !SSL_CTX_set_min_proto_version(ctx.get(), TLS1_3_VERSION) ||
       !SSL_CTX_set_max_proto_version(ctx.get(), TLS1_3_VERSION) ||
-      !SSL_CTX_set_num_tickets(ctx.get(), 0)) {
+      !SSL_CTX_set_num_tickets(ctx.get(), 0) ||
+      !SSL_CTX_set1_curves_list(ctx.get(), kProfileGroups)) {
     return nullptr;
   }
+  SSL_CTX_set_select_certificate_cb(ctx.get(), offers_profile_cipher_suite);
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
   return ctx;
@@ -348,6 +381,18 @@ Result<TlsEngine::Status> TlsEngine::handshake() {
   if (rc == 1) {
     // Belt and braces: the context allows nothing else (REQ-NET-001).
     CONCLAVE_ASSERT(SSL_version(s.ssl.get()) == TLS1_3_VERSION);
+    // implements: REQ-NET-010
+    // BoringSSL follows the client's order (or prefers ChaCha20-Poly1305
+    // without AES hardware), so a peer that offers AES-GCM but prefers
+    // ChaCha20-Poly1305 still gets it; such a connection is not used. The
+    // same check protects our client from a server that picks it.
+    const uint16_t suite = SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(s.ssl.get()));
+    if (!is_profile_cipher_suite(suite)) {
+      SSL_send_fatal_alert(s.ssl.get(), SSL_AD_HANDSHAKE_FAILURE);
+      return s.fail(Err::kNetwork, "TLS cipher suite outside the profile",
+                    "TLS cipher suite outside the profile: " +
+                        std::string(SSL_CIPHER_get_name(SSL_get_current_cipher(s.ssl.get()))));
+    }
     s.done = true;
     return Status::kDone;
   }

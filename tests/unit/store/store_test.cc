@@ -2,6 +2,9 @@
 #include "store/store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
 
 #include "crypto/totp.h"
 #include "store_test_util.h"
@@ -51,6 +54,69 @@ TEST(StoreOpen, error_names_the_path_and_sqlite_message) {
   EXPECT_EQ(error_of(s), Err::kStorage);
   EXPECT_NE(message.find("/nonexistent-dir/x/conclave.db: "), std::string::npos) << message;
   EXPECT_NE(message.find("unable to open"), std::string::npos) << message;
+}
+
+// mode_of is the permission bits of `path`.
+mode_t mode_of(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(stat(path.c_str(), &st), 0);
+  return st.st_mode & 0777;
+}
+
+// verifies: REQ-STORE-012
+TEST(StoreOpen, creates_the_database_0600_under_a_permissive_umask) {
+  TempDir dir;
+  const std::string path = dir.file("conclave.db");
+  const mode_t old_umask = umask(022);
+  auto s = Store::open(path, fast_options());
+  umask(old_umask);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(mode_of(path), 0600u);
+}
+
+// verifies: REQ-STORE-012
+TEST(StoreOpen, refuses_a_database_accessible_to_group_or_others) {
+  TempDir dir;
+  const std::string path = dir.file("conclave.db");
+  ASSERT_TRUE(Store::open(path, fast_options()).has_value());
+  for (const mode_t mode : {0640u, 0604u, 0620u}) {
+    ASSERT_EQ(chmod(path.c_str(), mode), 0);
+    std::string message;
+    auto s = Store::open(path, fast_options(), &message);
+    EXPECT_EQ(error_of(s), Err::kStorage) << mode;
+    EXPECT_NE(message.find("chmod 600"), std::string::npos) << message;
+  }
+  ASSERT_EQ(chmod(path.c_str(), 0600), 0);
+  EXPECT_TRUE(Store::open(path, fast_options()).has_value());
+}
+
+// verifies: REQ-STORE-012
+TEST(StoreDataDir, creates_0700_and_reports_an_existing_open_directory) {
+  TempDir dir;
+  const std::string data = dir.file("a/b/data");
+  const mode_t old_umask = umask(022);
+  auto created = prepare_data_dir(data);
+  umask(old_umask);
+  ASSERT_TRUE(created.has_value());
+  EXPECT_TRUE(*created);
+  EXPECT_EQ(mode_of(data), 0700u);
+  ASSERT_EQ(chmod(data.c_str(), 0755), 0);
+  auto open_dir = prepare_data_dir(data);
+  ASSERT_TRUE(open_dir.has_value());
+  EXPECT_FALSE(*open_dir);
+  EXPECT_EQ(mode_of(data), 0755u);  // reported, not changed behind the operator's back
+  const std::string file = dir.file("a/file");
+  ASSERT_TRUE(Store::open(file, fast_options()).has_value());
+  EXPECT_EQ(error_of(prepare_data_dir(file)), Err::kStorage);
+}
+
+// verifies: REQ-STORE-003
+TEST(StoreOpen, computes_the_unknown_user_dummy_hash_at_open) {
+  TempDir dir;
+  auto s = Store::open(dir.file("conclave.db"), fast_options());
+  ASSERT_TRUE(s.has_value());
+  // Before any login: the first unknown user must cost one Argon2id, not two.
+  EXPECT_TRUE(s->dummy_hash_ready());
 }
 
 TEST(StoreOpen, reopens_and_refuses_a_newer_schema) {

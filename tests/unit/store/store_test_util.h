@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -59,6 +60,8 @@ inline int raw_exec(const std::string& path, const std::string& sql) {
     rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   }
   sqlite3_close(db);
+  // A file this helper creates must still pass Store::open's mode check.
+  chmod(path.c_str(), 0600);
   return rc;
 }
 
