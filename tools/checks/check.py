@@ -133,6 +133,9 @@ def check_crypto_boundary(_args):
     return 1 if problems else 0
 
 
+SRC_ROOT = ROOT / "src"
+
+
 def check_layering(_args):
     problems = 0
     for p in cxx_files(["src"]):
@@ -148,6 +151,14 @@ def check_layering(_args):
             m = INCLUDE_RE.match(line)
             if not m:
                 continue
+            # A quoted include is looked up next to the including file before
+            # -I src: "media/limits.h" from src/client/ would silently pick
+            # src/client/media/limits.h over src/media/limits.h.
+            if line.lstrip().startswith("#include \"") and (p.parent / m.group(1)).is_file() and \
+                    (SRC_ROOT / m.group(1)).is_file():
+                print(f"layering: {rel(p)}:{n} includes \"{m.group(1)}\", which names both "
+                      f"{rel(p.parent / m.group(1))} and src/{m.group(1)}; rename one of them")
+                problems += 1
             target = m.group(1).split("/")[0]
             if sub is not None and target in ALLOWED and target not in SUBAREAS[sub] and \
                     not m.group(1).startswith(f"{sub}/"):

@@ -22,7 +22,7 @@
 #include "client/media/audio_jitter_buffer.h"
 #include "client/media/depacketizer.h"
 #include "client/media/frame_envelope.h"
-#include "client/media/limits.h"
+#include "client/media/media_limits.h"
 #include "client/media/video_jitter_buffer.h"
 #include "core/reader.h"
 #include "core/writer.h"

@@ -8,7 +8,7 @@
 #include <map>
 #include <optional>
 
-#include "client/media/limits.h"
+#include "client/media/media_limits.h"
 #include "core/bytes.h"
 #include "media/packet.h"
 

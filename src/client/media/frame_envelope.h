@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 
-#include "client/media/limits.h"
+#include "client/media/media_limits.h"
 #include "core/bytes.h"
 #include "core/reader.h"
 #include "core/result.h"

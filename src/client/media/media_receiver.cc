@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "client/media/frame_envelope.h"
-#include "client/media/limits.h"
+#include "client/media/media_limits.h"
 #include "core/reader.h"
 
 namespace conclave::client::media {

@@ -1,7 +1,7 @@
 #include "client/media/media_sender.h"
 
 #include "client/media/frame_envelope.h"
-#include "client/media/limits.h"
+#include "client/media/media_limits.h"
 #include "core/writer.h"
 
 namespace conclave::client::media {

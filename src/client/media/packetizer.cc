@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "client/media/limits.h"
+#include "client/media/media_limits.h"
 #include "core/writer.h"
 
 namespace conclave::client::media {

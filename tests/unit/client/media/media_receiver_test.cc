@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "client/media/limits.h"
+#include "client/media/media_limits.h"
 #include "client/media/packetizer.h"
 
 namespace conclave::client::media {

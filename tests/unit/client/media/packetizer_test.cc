@@ -8,7 +8,7 @@
 #include <random>
 
 #include "client/media/depacketizer.h"
-#include "client/media/limits.h"
+#include "client/media/media_limits.h"
 
 namespace conclave::client::media {
 namespace {
