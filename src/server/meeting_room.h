@@ -37,7 +37,6 @@ using Clock = std::chrono::steady_clock;
 inline constexpr uint16_t kCloseNormal = 1000;
 inline constexpr uint16_t kCloseExcluded = 4003;
 inline constexpr uint16_t kCloseBlocked = 4004;
-inline constexpr uint16_t kCloseRemoved = 4005;
 
 // AuditRecord is one security event, never content or keys.
 struct AuditRecord {

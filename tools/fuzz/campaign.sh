@@ -46,6 +46,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 out=${out:-build/campaign/$(date -u +%Y%m%dT%H%M%SZ)}
+# The commit the binaries are built from (the tree may move during a long run).
+commit=$(git rev-parse --short HEAD)
+[[ -n $(git status --porcelain --untracked-files=no) ]] && commit="$commit (with local changes)"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -172,7 +175,7 @@ done
 echo "]" >>"$out/results.json"
 
 {
-  echo "Campaign of $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD), on $(nproc) cores"
+  echo "Campaign of $(date -u +%Y-%m-%d), commit $commit, on $(nproc) cores"
   echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); libFuzzer ${seconds} s and"
   echo "AFL++ ${afl_seconds} s per target, one target at a time."
   echo
