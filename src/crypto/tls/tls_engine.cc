@@ -44,6 +44,29 @@ bool is_profile_cipher_suite(uint16_t suite) {
   return suite == kTlsAes128GcmSha256 || suite == kTlsAes256GcmSha384;
 }
 
+// offers_tls13 reports whether the ClientHello's supported_versions
+// extension (RFC 8446 §4.2.1) lists TLS 1.3.
+bool offers_tls13(const SSL_CLIENT_HELLO* hello) {
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  if (!SSL_early_callback_ctx_extension_get(hello, TLSEXT_TYPE_supported_versions, &data, &len)) {
+    return false;
+  }
+  CBS ext;
+  CBS versions;
+  CBS_init(&ext, data, len);
+  if (!CBS_get_u8_length_prefixed(&ext, &versions)) {
+    return false;
+  }
+  uint16_t version = 0;
+  while (CBS_get_u16(&versions, &version)) {
+    if (version == TLS1_3_VERSION) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // implements: REQ-NET-010
 // offers_profile_cipher_suite runs on a server before BoringSSL chooses the
 // cipher suite: a ClientHello that offers no AES-GCM suite fails the
@@ -52,6 +75,12 @@ bool is_profile_cipher_suite(uint16_t suite) {
 // functions do not apply to TLS 1.3 and there is no compliance-policy API),
 // so this callback and the check after the handshake are the only levers.
 ssl_select_cert_result_t offers_profile_cipher_suite(const SSL_CLIENT_HELLO* hello) {
+  // A ClientHello that cannot negotiate TLS 1.3 is left to BoringSSL's
+  // version check, which answers protocol_version (REQ-NET-001): it would
+  // never reach a TLS 1.3 suite, and the alert tells the client why.
+  if (!offers_tls13(hello)) {
+    return ssl_select_cert_success;
+  }
   CBS suites;
   CBS_init(&suites, hello->cipher_suites, hello->cipher_suites_len);
   uint16_t suite = 0;
