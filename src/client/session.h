@@ -217,7 +217,9 @@ class Session {
   // media_path is the client end of the assigned path (hop keys, sequence
   // numbers, replay window), shared by UDP and the WebSocket fallback; null
   // before the assignment. A borrow valid while the session lives.
-  media::MediaPath* media_path() { return media_path_.has_value() ? &*media_path_ : nullptr; }
+  conclave::media::MediaPath* media_path() {
+    return media_path_.has_value() ? &*media_path_ : nullptr;
+  }
   // send_media sends one sealed media packet (from media_path()) on the
   // WebSocket fallback. kUnexpectedMessage unless a member with a path;
   // kInvalidArgument for a packet outside the packet length bounds.
@@ -339,7 +341,7 @@ class Session {
   Exporter exporter_;
   MediaHandler media_handler_;
   std::optional<protocol::MediaPathInfo> media_assignment_;
-  std::optional<media::MediaPath> media_path_;
+  std::optional<conclave::media::MediaPath> media_path_;
 };
 
 }  // namespace conclave::client

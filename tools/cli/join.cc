@@ -98,10 +98,24 @@ class Runner {
         },
         &blobs);
     // The media path's keys come from this connection's TLS exporter
-    // (spec/07 "Hop keys"); the CLI itself sends no media.
+    // (spec/07 "Hop keys").
     session_->set_exporter([this](std::string_view label, ByteView context, size_t length) {
       return ws_->export_keying_material(label, context, length);
     });
+    if (!o_.no_media) {
+      auto engine = MediaEngine::create(o_.media, o_.server.host, [this](const MediaNotice& n) {
+        std::cout << (o_.json ? n.json : n.text) << std::endl;
+      });
+      if (!engine) {
+        std::cerr << "conclave: media: " << to_string(engine.error().code)
+                  << (engine.error().detail != nullptr ? std::string(": ") + engine.error().detail
+                                                       : std::string())
+                  << "\n";
+        return kExitUsage;
+      }
+      media_ = std::move(engine).value();
+      media_->attach(*session_);
+    }
     if (auto ok = session_->start(); !ok) {
       std::cerr << "conclave: cannot send Hello: " << to_string(ok.error().code) << "\n";
       return kExitFailure;
@@ -111,6 +125,10 @@ class Runner {
       (void)session_->leave();
     }
     print_events();
+    if (media_) {
+      media_->finish();
+      print_media_summary();
+    }
     ws_->close();
     return code;
   }
@@ -144,6 +162,21 @@ class Runner {
     print_events();
   }
 
+  // tick_media runs the media engine after the session has seen what
+  // arrived.
+  void tick_media() {
+    if (media_) {
+      const auto now =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch());
+      media_->tick(*session_, static_cast<uint64_t>(now.count()));
+      print_events();
+    }
+  }
+
+  void print_media_summary() {
+    std::cout << (o_.json ? media_->summary_json() : media_->summary_text()) << std::endl;
+  }
+
   void emit_line(const client::Event& e) {
     std::cout << (o_.json ? event_json(e) : event_text(e)) << std::endl;
   }
@@ -169,6 +202,9 @@ class Runner {
         return s.chats_received() >= c.number;
       case WaitFor::kFile:
         return s.files_received() >= c.number;
+      case WaitFor::kFrames:
+        return media_ && (c.arg.empty() ? media_->frames_decrypted()
+                                        : media_->frames_decrypted_from(c.arg)) >= c.number;
       case WaitFor::kClosed:
         return s.state() == client::SessionState::kClosed;
     }
@@ -248,6 +284,13 @@ class Runner {
                   << std::endl;
         break;
       }
+      case Verb::kStats:
+        if (!media_) {
+          fail_line(line, c, "media is off (--no-media)");
+          return kExitScript;
+        }
+        print_media_summary();
+        break;
       case Verb::kRetry:
         r = s.retry();
         break;
@@ -275,7 +318,10 @@ class Runner {
     std::optional<std::pair<size_t, Command>> blocking;
     Clock::time_point deadline{};
     while (true) {
-      pump(std::chrono::milliseconds(blocking ? 20 : 5));
+      // With media on, the loop turns every few milliseconds: frames are due
+      // every 20 ms (audio) and UDP datagrams wait for the next turn.
+      pump(std::chrono::milliseconds(media_ ? 4 : blocking ? 20 : 5));
+      tick_media();
       if (blocking) {
         const auto& [line, c] = *blocking;
         if (c.verb == Verb::kSleep) {
@@ -327,7 +373,8 @@ class Runner {
                  : std::chrono::duration_cast<Clock::duration>(o_.wait_timeout));
         continue;
       }
-      if (closed_ && c->verb != Verb::kCode && c->verb != Verb::kRoster) {
+      if (closed_ && c->verb != Verb::kCode && c->verb != Verb::kRoster &&
+          c->verb != Verb::kStats) {
         fail_line(next->first, *c, "the session has ended");
         return kExitSessionEnded;
       }
@@ -340,6 +387,7 @@ class Runner {
   const JoinOptions& o_;
   std::unique_ptr<net::WsClient> ws_;
   std::unique_ptr<client::Session> session_;
+  std::unique_ptr<MediaEngine> media_;
   bool closed_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "client/session.h"
+#include "media.h"
 #include "net/client.h"
 
 namespace conclave::cli {
@@ -17,6 +18,10 @@ struct JoinOptions {
   bool json = false;
   std::optional<std::string> script;  // else stdin
   std::chrono::seconds wait_timeout{30};
+  // Media: sources, recordings, transport; `no_media` turns the engine off
+  // (nothing sent or received).
+  MediaOptions media;
+  bool no_media = false;
 };
 
 // run_join returns the process exit code (exit_codes.h).

@@ -170,7 +170,8 @@ int main(int argc, char** argv) {
       "Join a meeting; read commands from stdin (or --script) and print events. Commands: wait "
       "admitted|waiting N|members N|epoch N|chat N|file N|closed; sleep MS; admit NAME|all; deny "
       "NAME; exclude NAME; grant|revoke NAME speak|moderator|camera; hand up|down; mute-all "
-      "on|off; chat TEXT; share PATH; roster; rights; code; retry; leave");
+      "on|off; chat TEXT; share PATH; roster; rights; code; stats; retry; leave; wait frames N "
+      "[from NAME]");
   std::string link;
   std::string meeting;
   std::string invite;
@@ -207,6 +208,23 @@ int main(int argc, char** argv) {
   cert_opt->needs(key_opt)->needs(ca_opt);
   key_opt->needs(cert_opt);
   ca_opt->needs(cert_opt);
+  MediaOptions media;
+  std::string media_transport = "auto";
+  bool no_media = false;
+  join->add_option("--audio", media.audio,
+                   "Send audio: tone, tone:HZ, or a WAV file (PCM 16-bit, 48 kHz, looped)");
+  join->add_option(
+      "--video", media.video,
+      "Send video: pattern, pattern:WIDTHxHEIGHT[@FPS], or a Y4M file (4:2:0, looped)");
+  join->add_option("--record", media.record_dir,
+                   "Record what you receive into this directory (Ogg Opus, IVF)");
+  join->add_option("--media-transport", media_transport,
+                   "udp, websocket, or auto (UDP, falling back to the WebSocket)")
+      ->capture_default_str();
+  join->add_option("--video-kbps", media.video_kbps, "VP8 target bitrate")->capture_default_str();
+  auto* no_media_opt =
+      join->add_flag("--no-media", no_media, "Neither send nor receive audio and video");
+  no_media_opt->excludes("--audio")->excludes("--video")->excludes("--record");
 
   try {
     app.parse(argc, argv);
@@ -323,5 +341,13 @@ int main(int argc, char** argv) {
     jo.script = script;
   }
   jo.wait_timeout = std::chrono::seconds(wait_timeout);
+  auto transport = parse_media_transport(media_transport);
+  if (!transport) {
+    std::cerr << "conclave: --media-transport: " << transport.error().detail << "\n";
+    return kExitUsage;
+  }
+  media.transport = *transport;
+  jo.media = media;
+  jo.no_media = no_media;
   return run_join(jo);
 }

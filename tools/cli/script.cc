@@ -59,6 +59,8 @@ const char* to_string(WaitFor w) {
       return "chat";
     case WaitFor::kFile:
       return "file";
+    case WaitFor::kFrames:
+      return "frames";
     case WaitFor::kClosed:
       return "closed";
   }
@@ -95,19 +97,28 @@ Result<ParsedLine> parse_command_line(std::string_view line) {
     } kWaits[] = {{"admitted", WaitFor::kAdmitted, false}, {"waiting", WaitFor::kWaiting, true},
                   {"members", WaitFor::kMembers, true},    {"epoch", WaitFor::kEpoch, true},
                   {"chat", WaitFor::kChat, true},          {"file", WaitFor::kFile, true},
-                  {"closed", WaitFor::kClosed, false}};
+                  {"frames", WaitFor::kFrames, true},      {"closed", WaitFor::kClosed, false}};
     for (const auto& w : kWaits) {
       if (what == w.name) {
         c.wait = w.w;
         if (w.counted) {
           CONCLAVE_TRY_ASSIGN(c.number, number(split_word(rest)));
         }
+        // wait frames N from NAME: frames decrypted from one member.
+        if (w.w == WaitFor::kFrames && !rest.empty()) {
+          if (split_word(rest) != "from" || rest.empty()) {
+            return Error(Err::kInvalidArgument, "expected wait frames N [from NAME]");
+          }
+          c.arg = std::string(rest);
+          return ParsedLine{std::move(c)};
+        }
         CONCLAVE_TRY(no_more());
         return ParsedLine{std::move(c)};
       }
     }
     return Error(Err::kInvalidArgument,
-                 "wait admitted | waiting N | members N | epoch N | chat N | file N | closed");
+                 "wait admitted | waiting N | members N | epoch N | chat N | file N | frames N "
+                 "[from NAME] | closed");
   }
   if (verb == "sleep") {
     c.verb = Verb::kSleep;
@@ -156,11 +167,8 @@ Result<ParsedLine> parse_command_line(std::string_view line) {
   static constexpr struct {
     std::string_view name;
     Verb verb;
-  } kPlain[] = {{"roster", Verb::kRoster},
-                {"rights", Verb::kRights},
-                {"code", Verb::kCode},
-                {"retry", Verb::kRetry},
-                {"leave", Verb::kLeave}};
+  } kPlain[] = {{"roster", Verb::kRoster}, {"rights", Verb::kRights}, {"code", Verb::kCode},
+                {"stats", Verb::kStats},   {"retry", Verb::kRetry},   {"leave", Verb::kLeave}};
   for (const auto& p : kPlain) {
     if (verb == p.name) {
       c.verb = p.verb;

@@ -11,7 +11,16 @@
 
 namespace conclave::cli {
 
-enum class WaitFor : uint8_t { kAdmitted, kWaiting, kMembers, kEpoch, kChat, kFile, kClosed };
+enum class WaitFor : uint8_t {
+  kAdmitted,
+  kWaiting,
+  kMembers,
+  kEpoch,
+  kChat,
+  kFile,
+  kFrames,
+  kClosed,
+};
 const char* to_string(WaitFor w);
 
 enum class Verb : uint8_t {
@@ -29,13 +38,14 @@ enum class Verb : uint8_t {
   kRoster,
   kRights,
   kCode,
+  kStats,
   kRetry,
   kLeave,
 };
 
-// Command is one parsed line. `arg` is the name, text or path; `what` the
-// right of grant/revoke; `number` the count of a wait or the milliseconds of
-// a sleep; `on` for hand, mute-all.
+// Command is one parsed line. `arg` is the name, text or path (for `wait
+// frames N from NAME`, the name); `what` the right of grant/revoke; `number` the count of a wait or
+// the milliseconds of a sleep; `on` for hand, mute-all.
 struct Command {
   Verb verb = Verb::kRoster;
   WaitFor wait = WaitFor::kAdmitted;

@@ -31,6 +31,7 @@ void AudioJitterBuffer::push(uint32_t frame_number, uint64_t capture_time_us, By
   jitter_.update(capture_time_us, now_ms);
   if (playing_ && n < next_) {
     ++counters_.late;
+    grow_ = std::min(grow_ + 1, kAudioMaxDelayFrames);
     return;
   }
   if (frames_.count(n) != 0) {
@@ -69,6 +70,16 @@ AudioOut AudioJitterBuffer::pop() {
     playing_ = true;
     next_ = frames_.begin()->first;
     conceal_run_ = 0;
+    grow_ = 0;
+  }
+  if (grow_ > 0) {
+    --grow_;
+    if (span() < kAudioMaxDelayFrames) {
+      out.kind = AudioOut::Kind::kStretch;
+      out.frame_number = static_cast<uint32_t>(next_);
+      ++counters_.stretched;
+      return out;
+    }
   }
   auto it = frames_.begin();
   if (it != frames_.end() && it->first == next_) {

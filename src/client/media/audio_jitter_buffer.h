@@ -18,6 +18,8 @@ struct AudioOut {
     kConceal,  // frame `frame_number` is missing: conceal it (PLC, or FEC
                // from the next frame if the decoder has it)
     kSilence,  // nothing is playing (not started, or idle after a pause)
+    kStretch,  // play 20 ms of concealment that consumes no frame: the
+               // playout delay grows by one frame (after a late frame)
   };
   Kind kind = Kind::kSilence;
   uint32_t frame_number = 0;
@@ -31,6 +33,7 @@ struct AudioJitterCounters {
   uint64_t late = 0;  // arrived after its playout slot
   uint64_t duplicates = 0;
   uint64_t accelerated = 0;  // dropped to shrink a delay above the target
+  uint64_t stretched = 0;    // kStretch slots played to grow the delay
   uint64_t overflow = 0;     // dropped because the buffer was full
 };
 
@@ -50,8 +53,11 @@ class AudioJitterBuffer {
   // pop is called once per 20 ms. Playout starts once the buffered span
   // reaches the target delay; then each call returns the next frame, or
   // kConceal when it is missing, and drops one frame when more than
-  // twice the target + 2 are buffered. After kAudioMaxConcealFrames concealments with
-  // nothing buffered, playout stops (kSilence) until enough frames arrive.
+  // twice the target + 2 are buffered. A late frame shows the delay is too
+  // short: the next call returns kStretch instead of advancing, once per late
+  // frame while the buffered span is below kAudioMaxDelayFrames. After
+  // kAudioMaxConcealFrames concealments with nothing buffered, playout stops
+  // (kSilence) until enough frames arrive.
   // implements: REQ-CLIENT-027
   AudioOut pop();
 
@@ -70,6 +76,7 @@ class AudioJitterBuffer {
   uint64_t next_ = 0;       // extended number of the next slot while playing
   uint64_t reference_ = 0;  // for unwrapping
   uint32_t conceal_run_ = 0;
+  uint32_t grow_ = 0;  // stretches owed to late frames
   JitterEstimator jitter_;
   AudioJitterCounters counters_;
 };

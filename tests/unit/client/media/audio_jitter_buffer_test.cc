@@ -47,7 +47,9 @@ TEST(AudioJitterBuffer, PlaysInOrderAndConcealsMissingFrames) {
   // Frame 5 arriving now is late.
   jb.push(5, 5 * 20000, frame_bytes(5), 400);
   EXPECT_EQ(jb.counters().late, 1u);
-  // Nothing more: a few concealments, then silence (idle).
+  // It makes the next call a stretch; nothing more arrives: a few
+  // concealments, then silence (idle).
+  EXPECT_EQ(jb.pop().kind, AudioOut::Kind::kStretch);
   for (uint32_t i = 0; i < kAudioMaxConcealFrames; ++i) {
     EXPECT_EQ(jb.pop().kind, AudioOut::Kind::kConceal);
   }
@@ -112,6 +114,31 @@ TEST(AudioJitterBuffer, ShrinksAnExcessDelayAndRestartsFarAhead) {
   cold.push(5000, 5000 * 20000, frame_bytes(5000), 0);
   EXPECT_EQ(cold.buffered(), 1u);
   EXPECT_EQ(cold.counters().overflow, 1u);
+}
+
+// verifies: REQ-CLIENT-027
+TEST(AudioJitterBuffer, LateFrameStretchesTheDelayByOneFrame) {
+  AudioJitterBuffer jb;
+  // Playout starts on frame 0 with no slack (target 1 frame).
+  jb.push(0, 0, frame_bytes(0), 0);
+  EXPECT_EQ(jb.pop().kind, AudioOut::Kind::kFrame);
+  // Frame 1 misses its slot: concealed, then late.
+  EXPECT_EQ(jb.pop().kind, AudioOut::Kind::kConceal);
+  jb.push(1, 20000, frame_bytes(1), 25);
+  EXPECT_EQ(jb.counters().late, 1u);
+  // The next call stretches instead of advancing to frame 2 ...
+  const AudioOut stretch = jb.pop();
+  EXPECT_EQ(stretch.kind, AudioOut::Kind::kStretch);
+  EXPECT_EQ(stretch.frame_number, 2u);
+  EXPECT_EQ(jb.counters().stretched, 1u);
+  // ... so frames arriving with the same lateness now meet their slots.
+  for (uint32_t n = 2; n < 10; ++n) {
+    jb.push(n, uint64_t{n} * 20000, frame_bytes(n), uint64_t{n} * 20 + 5);
+    const AudioOut o = jb.pop();
+    EXPECT_EQ(o.kind, AudioOut::Kind::kFrame) << n;
+    EXPECT_EQ(o.frame_number, n);
+  }
+  EXPECT_EQ(jb.counters().late, 1u);
 }
 
 }  // namespace
