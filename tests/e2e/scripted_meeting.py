@@ -3,11 +3,14 @@
 clients as separate processes, over TLS on loopback.
 
   host creates a meeting; five guests join through the waiting room; four
-  are admitted and one denied (twice: blocked); the host grants one guest
-  the floor and excludes another; every remaining member shows the same
-  meeting security code after each change; chat and a shared file arrive
-  intact at members only; the excluded guest decrypts nothing sent after its
-  removal; the audit log verifies and records each step.
+  are admitted and one denied (twice: blocked); audio and video (Opus, VP8,
+  SFrame under the MLS epoch keys) flow through the server's SFU, over UDP
+  and for one guest over the WebSocket fallback; the host grants one guest
+  the floor and revokes it, and excludes another; every remaining member
+  shows the same meeting security code after each change; chat and a shared
+  file arrive intact at members only; the excluded guest decrypts nothing
+  sent after its removal, neither messages nor media; the recordings open
+  in opusinfo and vpxdec; the audit log verifies and records each step.
 
 Used two ways: by ctest (e2e.scripted_meeting, exit status is the verdict)
 and by scripts/quickstart.sh (--summary prints a readable account).
@@ -18,6 +21,7 @@ Every check that fails is printed with what was expected and what was seen.
 # Requirements it verifies: see the registration in CMakeLists.txt here.
 import argparse
 import hashlib
+import shutil as _shutil
 import json
 import os
 import shutil
@@ -28,6 +32,31 @@ import time
 from pathlib import Path
 
 from harness import WAIT, Failure, Participant, run, security_codes, start_server, stop_server
+
+
+def stats(p):
+    """Asks `p` for its media statistics; returns the media_summary event."""
+    p.pump()
+    mark = len(p.events)
+    p.cmd("stats")
+    return p.wait_for(lambda e: e["event"] == "media_summary", "media statistics", start=mark)
+
+
+def media_count(summary, sender, kind):
+    return sum(r["frames_decrypted"] for r in summary["received"]
+               if r["from"] == sender and r["kind"] == kind)
+
+
+def wait_media(p, sender, kind, n):
+    """Until `p` has decrypted at least `n` frames of `kind` from `sender`."""
+    deadline = time.time() + WAIT
+    while True:
+        got = media_count(stats(p), sender, kind)
+        if got >= n:
+            return got
+        if time.time() > deadline:
+            raise Failure(f"{p.name}: only {got} {kind} frames from {sender} after {WAIT}s (want {n})")
+        time.sleep(0.5)
 
 
 def main():
@@ -72,10 +101,24 @@ def main():
         link = meeting["link"]
         say(f"host created meeting {meeting['meeting_id']} (profile open); invitation link issued")
 
+        # Media of each participant: what it sends (none without the floor)
+        # and whether it records what it receives; carol's media travels on
+        # the signaling WebSocket (the fallback where UDP is blocked).
+        media = {
+            "host": ["--audio", "tone:440", "--video", "pattern:320x180@15"],
+            "alice": ["--audio", "tone:660", "--video", "pattern:320x180@15"],
+            "bob": ["--audio", "tone:550"],
+            "carol": ["--media-transport", "websocket"],
+            "dave": ["--audio", "tone:770", "--video", "pattern:320x180@15"],
+            "mallory": ["--no-media"],
+        }
+
         def join(name, extra=()):
             argv = [str(cli), "join", "--fingerprint", fp, "--name", name, "--json",
                     "--download-dir", str(files / name), "--wait-timeout", str(WAIT)]
-            argv += list(extra)
+            argv += list(extra) + media[name]
+            if name != "mallory":
+                argv += ["--record", str(files / name / "recordings")]
             (files / name).mkdir(exist_ok=True)
             p = Participant(name, argv, logs)
             participants.append(p)
@@ -116,6 +159,13 @@ def main():
         guests["mallory"].wait_for(lambda e: e["event"] == "blocked", "block after a second denial")
         say("host denied mallory twice: mallory is blocked from the meeting")
 
+        # --- media: the host holds the floor from the start
+        for p in members[1:]:
+            wait_media(p, "host", "audio", 50)
+            wait_media(p, "host", "video", 15)
+        say("audio and video from the host reach every member (SFrame-protected end to end; "
+            "carol's over the WebSocket fallback)")
+
         # --- the floor
         host.cmd("grant alice speak")
         for p in members:
@@ -124,6 +174,36 @@ def main():
                        "alice holding the floor")
         say("host granted alice the floor (roles extension commit)")
         agree(members, "granting alice the floor")
+        for p in members:
+            if p.name != "alice":
+                wait_media(p, "alice", "audio", 25)
+                wait_media(p, "alice", "video", 8)
+        say("alice's audio and video now reach every member")
+
+        # --- the floor revoked: alice stops, and no member accepts her frames
+        for p in members:
+            p.pump()
+        marks = {p.name: len(p.events) for p in members}
+        host.cmd("revoke alice speak")
+        revoked = {}
+        for p in members:
+            ev = p.wait_for(lambda e: e["event"] == "epoch" and any(m.get("name") == "alice" and not m.get("speaking")
+                                                                    for m in e.get("members", [])),
+                            "alice without the floor", start=marks[p.name])
+            revoked[p.name] = ev["epoch"]
+        agree(members, "revoking alice's floor")
+        revoke_epoch = max(revoked.values())
+        wait_media(guests["bob"], "host", "audio", media_count(stats(guests["bob"]), "host", "audio") + 25)
+        for p in members:
+            if p.name == "alice":
+                continue
+            late = [r for r in stats(p)["received"] if r["from"] == "alice" and r["last_epoch"] >= revoke_epoch]
+            check(not late, f"{p.name} decrypted no frame of alice's in or after epoch {revoke_epoch} (floor revoked)")
+        alice_sent = stats(guests["alice"])
+        check(all(s["held_no_floor"] > 0 for s in alice_sent["sent"]),
+              "alice's client held her media back once the floor was revoked")
+        say(f"host revoked alice's floor (epoch {revoke_epoch}): her client stops sending, "
+            "and no member decrypted a frame of hers from that epoch on")
 
         # --- chat and a shared file among members
         host.cmd("chat welcome everyone")
@@ -157,6 +237,9 @@ def main():
         say("host excluded dave: MLS Remove commit, new epoch, dave's connection closed")
         agree(members, "excluding dave")
         dave_events_before = len(guests["dave"].events)
+        exclude_epoch = max(e["epoch"] for p in members for e in p.events[marks[p.name]:]
+                            if e["event"] == "epoch")
+        wait_media(guests["carol"], "host", "audio", media_count(stats(guests["carol"]), "host", "audio") + 25)
         guests["alice"].cmd("chat after dave left")
         for p in members:
             if p.name != "alice":
@@ -167,6 +250,11 @@ def main():
         check(not later, "the excluded guest decrypted nothing sent after its removal")
         say("alice chatted after the exclusion: every member read it, dave decrypted nothing")
 
+        carol_after = stats(guests["carol"])["decrypted_by_epoch"]
+        check(sum(n for e, n in carol_after.items() if int(e) >= exclude_epoch) > 0,
+              f"members decrypt media in epoch {exclude_epoch} and later (carol)")
+        codes = security_codes(members)
+
         for p in members:
             p.cmd("leave")
         time.sleep(1)
@@ -174,6 +262,66 @@ def main():
         for p in participants:
             p.stop()
         stop_server(server)
+
+    # --- media summaries (printed by each client as it ends) and recordings
+    summaries = {}
+    for p in participants:
+        p.pump()
+        found = [e for e in p.events if e["event"] == "media_summary"]
+        if found:
+            summaries[p.name] = found[-1]
+    dave_epochs = [int(e) for e, n in summaries.get("dave", {}).get("decrypted_by_epoch", {}).items() if n > 0]
+    check(summaries.get("dave") and dave_epochs and max(dave_epochs) < exclude_epoch,
+          f"dave decrypted media only before his removal (epochs {sorted(set(dave_epochs))}, removed in {exclude_epoch})")
+    check(not any(r["from"] == "bob" for s in summaries.values() for r in s["received"]),
+          "no member received a frame from bob, who never held the floor")
+    bob_sent = summaries.get("bob", {}).get("sent", [])
+    check(bob_sent and all(x["frames"] == 0 and x["held_no_floor"] > 0 for x in bob_sent),
+          "bob's client sent no frame without the floor")
+    for name, summary in summaries.items():
+        if name == "mallory":
+            continue
+        check(summary["transport"] == ("websocket" if name == "carol" else "udp"),
+              f"{name}'s media travelled over {summary['transport']}")
+        drops = {k: v for r in summary["received"] for k, v in r["dropped"].items() if v and k != "unknown_key"}
+        check(not drops, f"{name} dropped no frame for a policy reason ({drops})")
+        for r in summary["received"]:
+            if r["kind"] == "video" and r["from"] == "host":
+                check(r["frames_decoded"] > 0, f"{name} decoded the host's video ({r['frames_decoded']} frames)")
+    recordings = [e["path"] for p in participants for e in p.events if e["event"] == "recording"]
+    check(any(r.endswith(".opus") for r in recordings) and any(r.endswith(".ivf") for r in recordings),
+          f"recordings were written ({len(recordings)})")
+    for path in recordings:
+        if path.endswith(".opus"):
+            tool = [ "opusinfo", path]
+        else:
+            tool = ["vpxdec", "--i420", "--summary", "-o", "/dev/null", path]
+        if not _shutil.which(tool[0]):
+            check(False, f"{tool[0]} is installed (scripts/install-deps.sh) to check {path}")
+            continue
+        r = subprocess.run(tool, capture_output=True, text=True)
+        out = r.stdout + r.stderr
+        check(r.returncode == 0 and "error" not in out.lower() and "warning" not in out.lower(),
+              f"{tool[0]} reads {Path(path).name}")
+    say("\nmedia per participant (from each client's own statistics):")
+    for name in ["host", "alice", "bob", "carol", "dave"]:
+        s = summaries.get(name)
+        if not s:
+            continue
+        sent = ", ".join(f"{x['kind']} {x['frames']} frames" + (f" ({x['held_no_floor']} held back without the floor)" if x["held_no_floor"] else "")
+                         for x in s["sent"]) or "nothing (no source)"
+        got = {}
+        for r in s["received"]:
+            got.setdefault(r["from"], []).append(f"{r['kind']} {r['frames_decrypted']}")
+        recv = "; ".join(f"from {k}: {', '.join(v)}" for k, v in got.items()) or "nothing"
+        epochs = sorted(int(e) for e in s["decrypted_by_epoch"])
+        say(f"  {name:6} over {s['transport']:9} sent {sent}")
+        say(f"  {'':6} decrypted {recv} (epochs {epochs[0] if epochs else '-'}..{epochs[-1] if epochs else '-'})")
+    say(f"  dave was removed in epoch {exclude_epoch}; the last epoch he decrypted media in: "
+        f"{max(dave_epochs) if dave_epochs else 'none'}")
+    say(f"  security code of the final epoch on all {len(codes)} remaining members: {next(iter(codes.values()))}")
+    say(f"  recordings: {len(recordings)} files, each read by opusinfo or vpxdec "
+        f"(e.g. {Path(recordings[0]).name if recordings else '-'})")
 
     # --- the audit log
     verify = subprocess.run([server_bin, "admin", "--data-dir", data, "audit-verify"],

@@ -710,13 +710,17 @@ void MediaEngine::play_out(uint64_t now_ms) {
 }
 
 void MediaEngine::keepalive(client::Session& session, uint64_t now_ms) {
-  if (using_ != MediaTransport::kUdp || now_ms < next_keepalive_ms_) {
+  // A keepalive binds the server's end of the path to this transport (the
+  // server sends a path nothing until it has authenticated a packet from
+  // it), and keeps UDP bindings alive.
+  if (now_ms < next_keepalive_ms_) {
     return;
   }
-  if (!udp_answered_ && now_ms - start_ms_ >= kUdpProbeMs) {
+  if (using_ == MediaTransport::kUdp && !udp_answered_ && now_ms - start_ms_ >= kUdpProbeMs) {
     if (options_.transport == MediaTransport::kAuto) {
       using_ = MediaTransport::kWebSocket;
       socket_.reset();
+      next_keepalive_ms_ = 0;  // bind the path to the WebSocket at once
       notice("fallback", "no answer on UDP within " + std::to_string(kUdpProbeMs) +
                              " ms: media now travels on the signaling WebSocket");
       return;
@@ -733,7 +737,8 @@ void MediaEngine::keepalive(client::Session& session, uint64_t now_ms) {
   if (n) {
     transmit(session, ByteView(sealed.data(), *n));
   }
-  next_keepalive_ms_ = now_ms + (udp_answered_ ? kKeepaliveIdleMs : kKeepaliveProbeMs);
+  const bool probing = using_ == MediaTransport::kUdp && !udp_answered_;
+  next_keepalive_ms_ = now_ms + (probing ? kKeepaliveProbeMs : kKeepaliveIdleMs);
 }
 
 void MediaEngine::finish() {
