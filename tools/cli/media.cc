@@ -524,6 +524,7 @@ void MediaEngine::handle_frame(const client::Session& session, cm::ReceivedFrame
   }
 }
 
+// implements: REQ-CLIENT-031
 bool MediaEngine::may_send(MediaKind kind) const {
   const auto epoch = keys_->current_epoch();
   return epoch.has_value() && keys_->allowed(*epoch, keys_->own_leaf(), kind);
@@ -709,6 +710,7 @@ void MediaEngine::play_out(uint64_t now_ms) {
   }
 }
 
+// implements: REQ-CLIENT-032
 void MediaEngine::keepalive(client::Session& session, uint64_t now_ms) {
   // A keepalive binds the server's end of the path to this transport (the
   // server sends a path nothing until it has authenticated a packet from
@@ -741,6 +743,7 @@ void MediaEngine::keepalive(client::Session& session, uint64_t now_ms) {
   next_keepalive_ms_ = now_ms + (probing ? kKeepaliveProbeMs : kKeepaliveIdleMs);
 }
 
+// implements: REQ-CLIENT-033
 void MediaEngine::finish() {
   if (finished_) {
     return;
