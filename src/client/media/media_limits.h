@@ -58,6 +58,15 @@ inline constexpr size_t kVideoMaxBufferedFrames = 64;
 inline constexpr uint64_t kVideoMaxWaitMs = 200;
 inline constexpr uint64_t kKeyframeRequestIntervalMs = 500;
 
+// Retransmission requests for a video stream: a missing packet is asked for
+// kNackDelayMs after the gap was seen and again kNackRetryMs later, at most
+// kNackAttempts times; at most kMaxTrackedMissing numbers are tracked.
+// REQ-CLIENT-034
+inline constexpr uint64_t kNackDelayMs = 20;
+inline constexpr uint64_t kNackRetryMs = 100;
+inline constexpr uint32_t kNackAttempts = 2;
+inline constexpr uint64_t kMaxTrackedMissing = 128;
+
 // The most incoming streams one receiver keeps state for; packets of
 // further streams are dropped and counted. REQ-CLIENT-025
 inline constexpr size_t kMaxReceiveStreams = 256;
