@@ -2,6 +2,7 @@
 participant driven through stdin, a command runner, and the server process
 on a free loopback port."""
 import json
+import shutil
 import queue
 import subprocess
 import threading
@@ -104,13 +105,38 @@ def security_codes(members):
                                start=marks[p.name])["code"] for p in members}
 
 
+def stats(p):
+    """Asks `p` for its media statistics; returns the media_summary event."""
+    p.pump()
+    mark = len(p.events)
+    p.cmd("stats")
+    return p.wait_for(lambda e: e["event"] == "media_summary", "media statistics", start=mark)
+
+
+def media_count(summary, sender, kind):
+    return sum(r["frames_decrypted"] for r in summary["received"]
+               if r["from"] == sender and r["kind"] == kind)
+
+
+def wait_media(p, sender, kind, n):
+    """Until `p` has decrypted at least `n` frames of `kind` from `sender`."""
+    deadline = time.time() + WAIT
+    while True:
+        got = media_count(stats(p), sender, kind)
+        if got >= n:
+            return got
+        if time.time() > deadline:
+            raise Failure(f"{p.name}: only {got} {kind} frames from {sender} after {WAIT}s (want {n})")
+        time.sleep(0.5)
 def start_server(server_bin, data, logs, ready):
+
+
     """Starts conclave-server on free loopback ports; returns (process, ready info)."""
     if ready.exists():
         ready.unlink()
     server_log = open(logs / "server.log", "w")
     server = subprocess.Popen([server_bin, "--data-dir", data, "--port", "0", "--admin-port", "0",
-                               "--media-port", "0", "--ready-file", ready], stdout=server_log, stderr=subprocess.STDOUT)
+                               "--media-port", "0", "--ready-file", ready, *extra], stdout=server_log, stderr=subprocess.STDOUT)
     deadline = time.time() + 30
     while not ready.exists():
         if server.poll() is not None or time.time() > deadline:

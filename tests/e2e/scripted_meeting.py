@@ -21,7 +21,6 @@ Every check that fails is printed with what was expected and what was seen.
 # Requirements it verifies: see the registration in CMakeLists.txt here.
 import argparse
 import hashlib
-import shutil as _shutil
 import json
 import os
 import shutil
@@ -31,32 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import WAIT, Failure, Participant, run, security_codes, start_server, stop_server
-
-
-def stats(p):
-    """Asks `p` for its media statistics; returns the media_summary event."""
-    p.pump()
-    mark = len(p.events)
-    p.cmd("stats")
-    return p.wait_for(lambda e: e["event"] == "media_summary", "media statistics", start=mark)
-
-
-def media_count(summary, sender, kind):
-    return sum(r["frames_decrypted"] for r in summary["received"]
-               if r["from"] == sender and r["kind"] == kind)
-
-
-def wait_media(p, sender, kind, n):
-    """Until `p` has decrypted at least `n` frames of `kind` from `sender`."""
-    deadline = time.time() + WAIT
-    while True:
-        got = media_count(stats(p), sender, kind)
-        if got >= n:
-            return got
-        if time.time() > deadline:
-            raise Failure(f"{p.name}: only {got} {kind} frames from {sender} after {WAIT}s (want {n})")
-        time.sleep(0.5)
+from harness import (WAIT, Failure, Participant, media_count, run, security_codes, start_server, stats,
+                     check_recordings, stop_server, wait_media)
 
 
 def main():
@@ -291,18 +266,8 @@ def main():
     recordings = [e["path"] for p in participants for e in p.events if e["event"] == "recording"]
     check(any(r.endswith(".opus") for r in recordings) and any(r.endswith(".ivf") for r in recordings),
           f"recordings were written ({len(recordings)})")
-    for path in recordings:
-        if path.endswith(".opus"):
-            tool = [ "opusinfo", path]
-        else:
-            tool = ["vpxdec", "--i420", "--summary", "-o", "/dev/null", path]
-        if not _shutil.which(tool[0]):
-            check(False, f"{tool[0]} is installed (scripts/install-deps.sh) to check {path}")
-            continue
-        r = subprocess.run(tool, capture_output=True, text=True)
-        out = r.stdout + r.stderr
-        check(r.returncode == 0 and "error" not in out.lower() and "warning" not in out.lower(),
-              f"{tool[0]} reads {Path(path).name}")
+    for ok, what in check_recordings(recordings):
+        check(ok, what)
     say("\nmedia per participant (from each client's own statistics):")
     for name in ["host", "alice", "bob", "carol", "dave"]:
         s = summaries.get(name)

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "client/media/media_limits.h"
 #include "client/new_file.h"
 #include "codec/ivf.h"
 #include "codec/limits.h"
@@ -400,7 +401,8 @@ void MediaEngine::tick(client::Session& session, uint64_t now_ms) {
   keys_->expire(now_ms);
   send_audio(session, now_ms);
   send_video(session, now_ms);
-  play_out(now_ms);
+  play_out(session, now_ms);
+  request_retransmissions(session, now_ms);
   keepalive(session, now_ms);
 }
 
@@ -460,8 +462,45 @@ void MediaEngine::handle_packet(client::Session& session, ByteView packet,
     udp_answered_ = true;
   }
   if (received->media) {
+    const media::MediaHeader& h = received->media->header;
+    if (h.kind == MediaKind::kVideo &&
+        (nacks_.count(h.stream_id) != 0 || nacks_.size() < cm::kMaxReceiveStreams)) {
+      nacks_[h.stream_id].on_packet(h.stream_seq, now_ms);
+    }
     if (auto frame = receiver_->receive(*received->media, now_ms)) {
       handle_frame(session, std::move(*frame), now_ms);
+    }
+  }
+  // implements: REQ-CLIENT-035
+  if (received->feedback && received->feedback->type == media::FeedbackType::kPli && video_out_ &&
+      video_out_->sender &&
+      received->feedback->stream_id == session.media_assignment()->video_stream_id) {
+    ++keyframe_requests_received_;
+    video_out_->sender->request_keyframe();
+  }
+}
+
+void MediaEngine::send_feedback(client::Session& session, const media::Feedback& feedback) {
+  media::MediaPath* path = session.media_path();
+  std::array<uint8_t, media::kMaxPacketLen> sealed{};
+  if (path == nullptr) {
+    return;
+  }
+  auto n = path->seal_feedback(sealed, feedback);
+  if (!n) {
+    ++transmit_errors_;
+    return;
+  }
+  transmit(session, ByteView(sealed.data(), *n));
+}
+
+// implements: REQ-CLIENT-034
+void MediaEngine::request_retransmissions(client::Session& session, uint64_t now_ms) {
+  for (auto& [stream, tracker] : nacks_) {
+    std::vector<uint32_t> seqs = tracker.take_nacks(now_ms, media::kMaxNackSeqs);
+    if (!seqs.empty()) {
+      ++nacks_sent_;
+      send_feedback(session, media::Feedback{stream, media::FeedbackType::kNack, std::move(seqs)});
     }
   }
 }
@@ -632,7 +671,7 @@ void MediaEngine::transmit(client::Session& session, ByteView sealed) {
   }
 }
 
-void MediaEngine::play_out(uint64_t now_ms) {
+void MediaEngine::play_out(client::Session& session, uint64_t now_ms) {
   for (auto& [id, slot] : incoming_) {
     Incoming& in = *slot;
     const bool record = !options_.record_dir.empty() && !in.recording_full;
@@ -676,6 +715,11 @@ void MediaEngine::play_out(uint64_t now_ms) {
         }
       }
       continue;
+    }
+    // implements: REQ-CLIENT-035
+    if (in.video.take_keyframe_request(now_ms)) {
+      ++keyframe_requests_sent_;
+      send_feedback(session, media::Feedback{id, media::FeedbackType::kPli, {}});
     }
     while (auto f = in.video.pop(now_ms)) {
       if (in.vp8) {
@@ -874,6 +918,10 @@ std::string MediaEngine::summary_json() const {
     if (pc != nullptr) {
       line.num("packets_received", pc->packets);
     }
+    if (const auto nack = nacks_.find(id); nack != nacks_.end()) {
+      line.num("packets_missing", nack->second.counters().missing)
+          .num("packets_recovered", nack->second.counters().recovered);
+    }
     received += (received.size() > 1 ? "," : "") + line.done();
   }
   received += "]";
@@ -889,6 +937,9 @@ std::string MediaEngine::summary_json() const {
       .raw("decrypted_by_epoch", epochs.done())
       .num("malformed_packets", receiver_->malformed_packets())
       .num("transmit_errors", transmit_errors_)
+      .num("keyframe_requests_sent", keyframe_requests_sent_)
+      .num("keyframe_requests_received", keyframe_requests_received_)
+      .num("nacks_sent", nacks_sent_)
       .raw("sent", sent)
       .raw("received", received)
       .done();

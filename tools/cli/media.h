@@ -20,6 +20,7 @@
 #include "client/media/epoch_keys.h"
 #include "client/media/media_receiver.h"
 #include "client/media/media_sender.h"
+#include "client/media/nack_tracker.h"
 #include "client/media/video_jitter_buffer.h"
 #include "client/session.h"
 #include "codec/i420_frame.h"
@@ -123,8 +124,10 @@ class MediaEngine {
   void send_frame(client::Session& session, Outgoing& out, ByteView encoded, uint64_t capture_ms,
                   bool keyframe);
   void transmit(client::Session& session, ByteView sealed);
-  void play_out(uint64_t now_ms);
+  void play_out(client::Session& session, uint64_t now_ms);
   void keepalive(client::Session& session, uint64_t now_ms);
+  void send_feedback(client::Session& session, const media::Feedback& feedback);
+  void request_retransmissions(client::Session& session, uint64_t now_ms);
   bool may_send(media::MediaKind kind) const;
   void notice(std::string_view what, std::string_view text);
   void error(std::string_view what, const Error& e);
@@ -138,7 +141,10 @@ class MediaEngine {
   std::unique_ptr<Outgoing> audio_out_;
   std::unique_ptr<Outgoing> video_out_;
   std::map<uint32_t, std::unique_ptr<Incoming>> incoming_;  // by stream id
-  std::vector<Bytes> ws_queue_;                             // fallback packets, in order
+  // Loss tracking of incoming video streams, by stream id (at most
+  // client::media::kMaxReceiveStreams).
+  std::map<uint32_t, client::media::NackTracker> nacks_;
+  std::vector<Bytes> ws_queue_;  // fallback packets, in order
 
   bool started_ = false;
   bool stopped_ = false;
@@ -156,6 +162,7 @@ class MediaEngine {
   uint64_t transmit_errors_ = 0;
   uint64_t keyframe_requests_sent_ = 0;
   uint64_t keyframe_requests_received_ = 0;
+  uint64_t nacks_sent_ = 0;
   std::vector<std::string> recordings_;
 };
 
