@@ -51,6 +51,14 @@ struct Metrics {
   std::atomic<uint64_t> media_not_selected{0};
   std::atomic<uint64_t> media_receiver_unbound{0};
   std::atomic<uint64_t> media_send_dropped{0};
+  std::atomic<uint64_t> media_dropped_wrong_stream{0};  // another member's stream id, or wrong kind
+  std::atomic<uint64_t> media_feedback_in{0};
+  std::atomic<uint64_t> media_dropped_feedback_foreign{0};
+  std::atomic<uint64_t> media_pli_forwarded{0};
+  std::atomic<uint64_t> media_pli_rate_limited{0};
+  std::atomic<uint64_t> media_retransmitted{0};
+  std::atomic<uint64_t> media_nack_missed{0};
+  std::atomic<uint64_t> media_nack_rate_limited{0};
 };
 
 // SignalingApp serves the main listener: WebSocket sessions and /v1/ HTTPS.
