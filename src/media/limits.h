@@ -41,11 +41,11 @@ inline constexpr size_t kMaxNackSeqs = 64;
 inline constexpr size_t kMinFeedbackLen = 4 + 1 + 1 + 1;
 inline constexpr size_t kMaxFeedbackLen = 4 + 1 + 1 + 2 + 4 * kMaxNackSeqs;
 // The SFU forwards at most one PLI per stream in this many milliseconds.
-// REQ-MEDIA-031
+// REQ-MEDIA-030
 inline constexpr uint64_t kPliIntervalMs = 250;
 // Forwarded video packets the SFU keeps per sender stream for
 // retransmission: the slot of a packet is its stream_seq modulo this value.
-// REQ-MEDIA-032
+// REQ-MEDIA-031
 inline constexpr size_t kRetransmitCachePackets = 512;
 // Packets the SFU re-sends to one requester per second of NACKs.
 // REQ-MEDIA-032

@@ -317,7 +317,7 @@ std::vector<Outgoing> Forwarder::on_packet(ByteView packet, const media::PeerAdd
 // remember keeps a forwarded video packet for retransmission in the slot of
 // its stream_seq, replacing what was there: the cache never holds more than
 // kRetransmitCachePackets packets of one stream.
-// implements: REQ-MEDIA-032
+// implements: REQ-MEDIA-031
 void Forwarder::remember(Participant& sender, const MediaPayload& payload) {
   if (sender.cache.empty()) {
     sender.cache.resize(media::kRetransmitCachePackets);
@@ -367,7 +367,7 @@ void Forwarder::on_feedback(uint32_t requester_id, const Feedback& fb, uint64_t 
 
 // forward_pli seals a PLI for `stream_id` on its owner's path, at most one
 // per stream in kPliIntervalMs: a keyframe answers every receiver at once.
-// implements: REQ-MEDIA-030, REQ-MEDIA-031
+// implements: REQ-MEDIA-029, REQ-MEDIA-030
 void Forwarder::forward_pli(Participant& owner, MediaKind kind, uint32_t stream_id, uint64_t now_ms,
                             std::vector<Outgoing>& out) {
   std::optional<uint64_t>& last =
@@ -404,7 +404,7 @@ void Forwarder::forward_pli(Participant& owner, MediaKind kind, uint32_t stream_
 // served only if its slot holds that stream_seq, forwarded after the
 // requester joined, and the requester's budget of kMaxRetransmitsPerSecond
 // is not spent.
-// implements: REQ-MEDIA-032
+// implements: REQ-MEDIA-031, REQ-MEDIA-032
 void Forwarder::retransmit(Participant& requester, const Participant& owner, const Feedback& fb,
                            uint64_t now_ms, std::vector<Outgoing>& out) {
   if (now_ms < requester.retransmit_window_ms || now_ms - requester.retransmit_window_ms >= 1000) {
