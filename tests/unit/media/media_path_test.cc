@@ -460,7 +460,7 @@ TEST(MediaPath, opens_packets_sealed_by_an_independent_implementation) {
       EXPECT_FALSE(rx.has_value()) << name;
     }
   }
-  EXPECT_EQ(valid, 5u);
+  EXPECT_EQ(valid, 8u);
 }
 
 // verifies: REQ-MEDIA-027
