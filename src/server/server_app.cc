@@ -394,6 +394,24 @@ void SignalingApp::hello(net::ConnectionId id, Connection& c, const protocol::He
   flush(h.meeting_id, out);
 }
 
+// A media envelope is a MediaPacket of at most kMaxMediaPacketLen bytes plus
+// the Cap'n Proto framing (segment table, pointers, padding: well under 256
+// bytes); anything longer is signaling and is not decoded twice.
+constexpr size_t kMaxMediaEnvelopeLen = protocol::kMaxMediaPacketLen + 256;
+
+// implements: REQ-SIG-057
+bool SignalingApp::is_media_message(ByteView message) {
+  if (message.size() > kMaxMediaEnvelopeLen) {
+    return false;
+  }
+  // The same decoder as on_message, so a message counts as media exactly
+  // when it will be handled as media.
+  auto m = protocol::from_wire(message);
+  return m && std::holds_alternative<protocol::MediaPacketMessage>(*m);
+}
+
+void SignalingApp::on_media_rate_limited(net::ConnectionId) { metrics_.media_ws_rate_limited++; }
+
 void SignalingApp::on_message(net::ConnectionId id, ByteView message) {
   metrics_.messages_in++;
   auto it = connections_.find(id);
@@ -806,6 +824,9 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
             metrics_.media_retransmitted);
     counter("conclave_media_nack_missed_total", "NACKed packets not in the cache.",
             metrics_.media_nack_missed);
+    counter("conclave_media_ws_rate_limited_total",
+            "Media packets dropped: over the WebSocket media budget.",
+            metrics_.media_ws_rate_limited);
     counter("conclave_media_nack_rate_limited_total",
             "NACKed packets over the requester's retransmission budget.",
             metrics_.media_nack_rate_limited);

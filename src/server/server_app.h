@@ -59,6 +59,7 @@ struct Metrics {
   std::atomic<uint64_t> media_retransmitted{0};
   std::atomic<uint64_t> media_nack_missed{0};
   std::atomic<uint64_t> media_nack_rate_limited{0};
+  std::atomic<uint64_t> media_ws_rate_limited{0};  // over the WebSocket media budget
 };
 
 // SignalingApp serves the main listener: WebSocket sessions and /v1/ HTTPS.
@@ -85,6 +86,8 @@ class SignalingApp final : public net::ServerHandler {
 
   void on_open(net::ConnectionId id, const std::string& peer_address) override;
   void on_message(net::ConnectionId id, ByteView message) override;
+  bool is_media_message(ByteView message) override;
+  void on_media_rate_limited(net::ConnectionId id) override;
   void on_close(net::ConnectionId id) override;
   net::HttpResponse on_http(const net::HttpRequest& request) override;
   void on_tick() override;
