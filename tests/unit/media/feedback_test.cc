@@ -115,7 +115,8 @@ TEST(Feedback, count_bounds_are_enforced_on_both_sides) {
                         "05"
                         "0000000000"}) {
     SCOPED_TRACE(h);
-    Reader r(hex(h));
+    const Bytes b = hex(h);
+    Reader r(b);
     EXPECT_EQ(error_of(parse_feedback(r)), Err::kInvalidValue);
     EXPECT_EQ(r.offset(), 0u);
   }
