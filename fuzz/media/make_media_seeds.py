@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of the media_packet fuzz target.
+"""Writes the seed corpora of the media_packet and feedback fuzz targets.
 
   python3 fuzz/media/make_media_seeds.py
 
@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "fuzz" / "corpus" / "media_packet"
+FEEDBACK_CORPUS = ROOT / "fuzz" / "corpus" / "feedback"
 SECRET = bytes(range(32))
 PATH_ID = 0x00C0FFEE
 TAG_LEN = 16
@@ -46,6 +47,13 @@ def media_header(stream_id, kind, flags, layer, stream_seq):
     return struct.pack(">IBBBBI", stream_id, kind, flags, layer, 0, stream_seq)
 
 
+def feedback(stream_id, ftype, seqs):
+    body = b"".join(struct.pack(">I", q) for q in seqs)
+    # RFC 9420 varint: one byte below 64, two bytes (0x40 prefix) below 16384.
+    prefix = bytes([len(body)]) if len(body) < 64 else struct.pack(">H", 0x4000 | len(body))
+    return struct.pack(">IBB", stream_id, ftype, 0) + prefix + body
+
+
 def seal(header, plaintext, seq):
     nonce = bytes(a ^ b for a, b in zip(IV, b"\x00" * 4 + struct.pack(">Q", seq)))
     return header + AESGCM(KEY).encrypt(nonce, plaintext, header)
@@ -66,6 +74,14 @@ def main(_argv):
                               + bytes(MAX_PACKET - 16 - 12 - TAG_LEN), 1000),
         "valid_high_seq": seal(hop_header(1, (1 << 28) - 1),
                                media_header(1, 2, 0, 0, 0) + b"\x00", (1 << 28) - 1),
+        # Feedback: a PLI for stream 202 and a NACK for 201 (peers of the
+        # sfu_forwarder target), a NACK naming kMaxNackSeqs values.
+        "valid_pli": seal(hop_header(3, 7), feedback(202, 1, []), 7),
+        "valid_nack": seal(hop_header(3, 8), feedback(202, 2, [1, 2, 0xFFFFFFFF]), 8),
+        "valid_nack_largest": seal(hop_header(3, 9), feedback(77, 2, list(range(64))), 9),
+        "sealed_pli_with_seqs": seal(hop_header(3, 10), feedback(202, 1, [5]), 10),
+        "feedback_short": hop_header(3, 11) + bytes(TAG_LEN + 6),
+        "feedback_plain": feedback(202, 2, [3, 4]),
         # Authenticated, but the plaintext is not a valid media payload.
         "sealed_bad_kind": seal(hop_header(1, 3), media_header(77, 3, 0, 0, 1) + frame, 3),
         "sealed_no_frame": seal(hop_header(1, 4), media_header(77, 2, 0, 0, 1), 4),
@@ -87,6 +103,25 @@ def main(_argv):
     for name, data in seeds.items():
         (CORPUS / name).write_bytes(data)
     print(f"wrote {len(seeds)} seeds to {CORPUS.relative_to(ROOT)}")
+    # The feedback target reads plaintexts (Feedback structs) only.
+    FEEDBACK_CORPUS.mkdir(parents=True, exist_ok=True)
+    for old in FEEDBACK_CORPUS.iterdir():
+        old.unlink()
+    plain = {
+        "pli": feedback(0x01020304, 1, []),
+        "nack_one": feedback(77, 2, [5]),
+        "nack_wrap": feedback(77, 2, [0xFFFFFFFE, 0xFFFFFFFF, 0, 1]),
+        "nack_largest": feedback(77, 2, list(range(0, 640, 10))),
+        "nack_too_many": feedback(77, 2, list(range(65))),
+        "nack_empty": feedback(77, 2, []),
+        "pli_with_seqs": feedback(77, 1, [1]),
+        "bad_type": feedback(77, 3, []),
+        "odd_length": struct.pack(">IBBB", 77, 2, 0, 3) + b"\x00\x00\x01",
+        "trailing": feedback(77, 1, []) + b"\x00",
+    }
+    for name, data in plain.items():
+        (FEEDBACK_CORPUS / name).write_bytes(data)
+    print(f"wrote {len(plain)} seeds to {FEEDBACK_CORPUS.relative_to(ROOT)}")
     return 0
 
 

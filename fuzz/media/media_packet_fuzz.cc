@@ -1,7 +1,7 @@
 // Targets: parse_media_packet, parse_hop_header, parse_media_header, parse_media_payload
 // Targets: write_hop_header, write_media_header, MediaPath::open (namespace conclave::media)
 // Requirements: REQ-MEDIA-001, REQ-MEDIA-002, REQ-MEDIA-004, REQ-MEDIA-006
-// Requirements: REQ-MEDIA-007, REQ-MEDIA-008
+// Requirements: REQ-MEDIA-007, REQ-MEDIA-008, REQ-MEDIA-027
 //
 // Input: any bytes, read three ways:
 //  1. as a whole packet: if it parses, the hop header re-encodes to exactly
@@ -90,6 +90,11 @@ void check_open(ByteView in) {
   CONCLAVE_FUZZ_CHECK(parse_media_packet(r).has_value());
   CONCLAVE_FUZZ_CHECK(rx->path_bound && path->peer().has_value() && *path->peer() == from);
   CONCLAVE_FUZZ_CHECK(rx->media.has_value() == (rx->header.type == PacketType::kMedia));
+  CONCLAVE_FUZZ_CHECK(rx->feedback.has_value() == (rx->header.type == PacketType::kFeedback));
+  if (rx->feedback.has_value()) {
+    CONCLAVE_FUZZ_CHECK(feedback_valid(*rx->feedback));
+    CONCLAVE_FUZZ_CHECK(in.size() == kHopHeaderLen + feedback_len(*rx->feedback) + kHopTagLen);
+  }
   if (rx->media.has_value()) {
     CONCLAVE_FUZZ_CHECK(media_header_valid(rx->media->header) && !rx->media->sframe.empty());
   }

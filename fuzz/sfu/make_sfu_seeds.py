@@ -30,6 +30,7 @@ def advance(steps):
 
 
 PEER_AUDIO = bytes([3])
+PEER_VIDEO = bytes([3 | 4])
 
 
 def main():
@@ -47,6 +48,9 @@ def main():
                               rights(False, False) + packet(media["valid_largest"]))
     seeds["last_n"] = (PEER_AUDIO + advance(1) + packet(video) + packet(audio) + advance(10) +
                        PEER_AUDIO + packet(media["valid_largest"]))
+    seeds["pli_to_peer"] = packet(ka) + packet(media["valid_pli"]) + advance(1) + packet(
+        media["valid_pli"])
+    seeds["nack_answered"] = (PEER_VIDEO + PEER_VIDEO + packet(ka) + packet(media["valid_nack"]))
     for name, data in seeds.items():
         (CORPUS / name).write_bytes(data)
 

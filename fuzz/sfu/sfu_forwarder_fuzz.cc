@@ -1,5 +1,6 @@
 // Targets: Forwarder::on_packet, Forwarder::set_rights (namespace conclave::sfu)
 // Requirements: REQ-MEDIA-012, REQ-MEDIA-013, REQ-MEDIA-014, REQ-MEDIA-015
+// Requirements: REQ-MEDIA-028, REQ-MEDIA-029, REQ-MEDIA-031
 //
 // Input: a sequence of records, each an op byte and its operands:
 //   op & 3 == 0: a packet, 2 length bytes (big-endian, cut to what is left)
@@ -8,15 +9,20 @@
 //   op & 3 == 1: set_rights of the fuzzed sender to audio = bit 2, video =
 //                bit 3;
 //   op & 3 == 2: the clock advances by (op >> 2) * 50 ms;
-//   op & 3 == 3: another participant of the sender's meeting sends a valid
-//                audio packet (so the last-N policy has competition).
+//   op & 3 == 3: another participant of the sender's meeting (path 2) sends
+//                a valid audio packet (bit 2 clear: the last-N policy has
+//                competition) or video packet (set: something to NACK).
 // The fuzzed sender is path 0x00c0ffee with exporter secret 00..1f, as in
 // fuzz/media/media_packet_fuzz.cc, so that target's sealed seeds open here.
-// Meeting 1 holds it and paths 2 and 3; meeting 2 holds path 4. Checks:
-// every packet changes exactly one outcome counter; nothing is sent to
-// another meeting or back to a media sender; media without the floor is
-// never forwarded; every copy opens with its receiver's client path and all
-// copies of one packet carry the same media header and SFrame bytes.
+// Meeting 1 holds it and paths 2 and 3; meeting 2 holds path 4. The sender
+// owns streams 78 (audio) and 77 (video), as the seeds use; path n owns
+// n*100+1 and n*100+2. Checks: every packet changes exactly one outcome
+// counter; nothing is sent to another meeting or back to a media sender;
+// media without the floor or on another's stream is never forwarded; every
+// copy opens with its receiver's client path and all copies of one packet
+// carry the same media header and SFrame bytes; the sender's feedback
+// yields only PLIs for their stream's owner in its meeting or
+// retransmissions of its own meeting's video to the sender itself.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -63,7 +69,7 @@ PeerAddress address_of(uint32_t id) {
 
 uint64_t outcomes(const ForwardCounters& c) {
   return c.malformed + c.unknown_path + c.transport_dropped + c.no_floor + c.keepalives_answered +
-         c.media_forwarded;
+         c.media_forwarded + c.wrong_stream + c.feedback_received;
 }
 
 struct World {
@@ -71,14 +77,16 @@ struct World {
   std::map<uint32_t, MediaPath> clients;
   Rights sender_rights{true, true};
   uint64_t now = 0;
+  uint32_t peer_video_seq = 0;
 
   World() {
-    CONCLAVE_FUZZ_CHECK(
-        fwd.add_participant(1, 0, sender_rights, make_path(HopRole::kServer, kSender)));
+    CONCLAVE_FUZZ_CHECK(fwd.add_participant(1, 0, sender_rights,
+                                            make_path(HopRole::kServer, kSender), Streams{78, 77}));
     const std::pair<MeetingId, uint32_t> others[] = {{1, kPeer2}, {1, kPeer3}, {2, kOther}};
     for (auto [meeting, id] : others) {
-      CONCLAVE_FUZZ_CHECK(
-          fwd.add_participant(meeting, id, Rights{true, true}, make_path(HopRole::kServer, id)));
+      CONCLAVE_FUZZ_CHECK(fwd.add_participant(meeting, id, Rights{true, true},
+                                              make_path(HopRole::kServer, id),
+                                              Streams{id * 100 + 1, id * 100 + 2}));
       clients.emplace(id, make_path(HopRole::kClient, id));
       Bytes ka(kMinPacketLen);
       CONCLAVE_FUZZ_CHECK(clients.at(id).seal_keepalive(ka).has_value());
@@ -97,15 +105,24 @@ struct World {
       auto c = clients.find(o.path_id);
       if (c == clients.end()) {
         // The fuzzed sender's path (no client here): its keepalive answer,
-        // or another participant's media, never its own media.
-        CONCLAVE_FUZZ_CHECK(o.path_id == kSender);
-        CONCLAVE_FUZZ_CHECK(o.keepalive == (sender == kSender));
+        // a retransmission it asked for, or another participant's media;
+        // never a PLI (it asks for none on its own streams).
+        CONCLAVE_FUZZ_CHECK(o.path_id == kSender && !o.feedback);
+        CONCLAVE_FUZZ_CHECK(!o.keepalive || sender == kSender);
         continue;
       }
-      CONCLAVE_FUZZ_CHECK(o.keepalive || o.path_id != sender);
+      CONCLAVE_FUZZ_CHECK(o.keepalive || o.feedback || o.path_id != sender);
       uint8_t buf[kMaxPacketLen];
       auto rx = c->second.open(buf, o.packet, o.to);
       CONCLAVE_FUZZ_CHECK(rx.has_value());
+      CONCLAVE_FUZZ_CHECK(rx->feedback.has_value() == o.feedback);
+      if (o.feedback) {
+        // A PLI about the receiver's own stream.
+        CONCLAVE_FUZZ_CHECK(rx->feedback->type == FeedbackType::kPli);
+        CONCLAVE_FUZZ_CHECK(rx->feedback->stream_id == o.path_id * 100 + 1 ||
+                            rx->feedback->stream_id == o.path_id * 100 + 2);
+        continue;
+      }
       CONCLAVE_FUZZ_CHECK(rx->media.has_value() != o.keepalive);
       if (rx->media.has_value()) {
         CONCLAVE_FUZZ_CHECK(rx->media->header.kind == o.kind);
@@ -126,7 +143,16 @@ struct World {
     auto out = fwd.on_packet(in, from, now);
     const ForwardCounters& after = fwd.counters();
     CONCLAVE_FUZZ_CHECK(outcomes(after) == outcomes(before) + 1);
-    if (after.no_floor != before.no_floor || after.media_forwarded == before.media_forwarded) {
+    if (after.feedback_received != before.feedback_received) {
+      // PLIs for peers of the sender's meeting, or retransmissions to the
+      // sender: never another meeting, never more than one NACK's worth.
+      CONCLAVE_FUZZ_CHECK(out.size() <= kMaxNackSeqs);
+      for (const Outgoing& o : out) {
+        CONCLAVE_FUZZ_CHECK(o.feedback ? (o.path_id == kPeer2 || o.path_id == kPeer3)
+                                       : (o.path_id == kSender && !o.keepalive));
+      }
+    } else if (after.no_floor != before.no_floor ||
+               after.media_forwarded == before.media_forwarded) {
       // Dropped, or a keepalive: at most the one answer on the sender's path.
       CONCLAVE_FUZZ_CHECK(out.size() <= 1);
       CONCLAVE_FUZZ_CHECK(out.empty() || out[0].keepalive);
@@ -141,11 +167,14 @@ struct World {
     drain(out, kSender);
   }
 
-  void peer_audio() {
+  // peer_media: path 2 sends an audio packet, or a video packet with the
+  // next stream_seq (1, 2, ...) that the sender may then NACK.
+  void peer_media(bool video) {
     MediaHeader h;
-    h.stream_id = 9;
-    h.kind = MediaKind::kAudio;
+    h.stream_id = kPeer2 * 100 + (video ? 2 : 1);
+    h.kind = video ? MediaKind::kVideo : MediaKind::kAudio;
     h.flags = kFlagFrameStart | kFlagFrameEnd;
+    h.stream_seq = video ? ++peer_video_seq : 0;
     const uint8_t frame[] = {0x10, 0x01, 0x02, 0x03};
     Bytes p(kMaxPacketLen);
     auto n = clients.at(kPeer2).seal_media(p, h, frame);
@@ -187,7 +216,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         world.now += static_cast<uint64_t>(op >> 2) * 50;
         break;
       default:
-        world.peer_audio();
+        world.peer_media((op & 4) != 0);
         break;
     }
   }

@@ -16,6 +16,9 @@ uint8_t dscp_for(const DscpConfig& c, PacketType type, MediaKind kind) {
     case PacketType::kKeepalive:
       return c.keepalive;
     case PacketType::kMedia:
+    case PacketType::kFeedback:
+      // Feedback is marked like the stream it concerns: a NACK or PLI is
+      // as urgent as the media it repairs.
       switch (kind) {
         case MediaKind::kAudio:
           return c.audio;

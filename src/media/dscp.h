@@ -26,8 +26,9 @@ struct DscpConfig {
 // implements: REQ-MEDIA-010
 [[nodiscard]] Result<void> validate_dscp_config(const DscpConfig& c);
 
-// dscp_for returns the codepoint for a packet of `type`; `kind` matters for
-// media packets only.
+// dscp_for returns the codepoint for a packet of `type`; `kind` (for
+// feedback: the kind of the stream it concerns) matters for media and
+// feedback packets only.
 // implements: REQ-MEDIA-010
 uint8_t dscp_for(const DscpConfig& c, PacketType type, MediaKind kind);
 

@@ -33,7 +33,25 @@ inline constexpr uint64_t kHopReplayWindow = 1024;
 inline constexpr size_t kHopSecretLen = 32;
 // Seconds between a client's keepalives when it sends nothing else.
 inline constexpr uint32_t kKeepaliveIntervalSeconds = 15;
+// The most stream_seq values one NACK may name. REQ-MEDIA-027
+inline constexpr size_t kMaxNackSeqs = 64;
+// Feedback: stream id, type, reserved, then a varint-prefixed uint32 vector
+// (1 byte of prefix for an empty vector, 2 for up to kMaxNackSeqs values).
+// REQ-MEDIA-027
+inline constexpr size_t kMinFeedbackLen = 4 + 1 + 1 + 1;
+inline constexpr size_t kMaxFeedbackLen = 4 + 1 + 1 + 2 + 4 * kMaxNackSeqs;
+// The SFU forwards at most one PLI per stream in this many milliseconds.
+// REQ-MEDIA-030
+inline constexpr uint64_t kPliIntervalMs = 250;
+// Forwarded video packets the SFU keeps per sender stream for
+// retransmission: the slot of a packet is its stream_seq modulo this value.
+// REQ-MEDIA-031
+inline constexpr size_t kRetransmitCachePackets = 512;
+// Packets the SFU re-sends to one requester per second of NACKs.
+// REQ-MEDIA-032
+inline constexpr uint64_t kMaxRetransmitsPerSecond = 500;
 
+static_assert(kMaxNackSeqs * 4 < 16384, "a NACK's vector prefix is at most two bytes");
 static_assert(kMaxPacketLen <= 2048, "kHopSequenceLimit assumes packets of at most 2^7 blocks");
 
 }  // namespace conclave::media

@@ -94,9 +94,20 @@ Result<Received> MediaPath::check_and_open(MutableByteView out, ByteView packet)
   CONCLAVE_TRY_ASSIGN(size_t n, cipher_.open(out, p.header.hop_seq, p.header_bytes, p.sealed));
   Received rx;
   rx.header = p.header;
-  if (p.header.type == PacketType::kMedia) {
-    Reader pr(ByteView(out.first(n)));
-    CONCLAVE_TRY_ASSIGN(rx.media, parse_media_payload(pr));
+  switch (p.header.type) {
+    case PacketType::kMedia: {
+      Reader pr(ByteView(out.first(n)));
+      CONCLAVE_TRY_ASSIGN(rx.media, parse_media_payload(pr));
+      break;
+    }
+    case PacketType::kFeedback: {
+      CONCLAVE_TRY_ASSIGN(rx.feedback,
+                          decode_all<Feedback>(ByteView(out.first(n)), "Feedback",
+                                               [](Reader& fr) { return parse_feedback(fr); }));
+      break;
+    }
+    case PacketType::kKeepalive:
+      break;
   }
   return rx;
 }
@@ -124,8 +135,9 @@ Result<Received> MediaPath::open(MutableByteView out, ByteView packet, const Pee
   return rx;
 }
 
-Result<size_t> MediaPath::seal(MutableByteView out, PacketType type, const MediaHeader* media,
-                               ByteView sframe) {
+template <typename Body>
+Result<size_t> MediaPath::seal(MutableByteView out, PacketType type, size_t plaintext_len,
+                               Body&& body) {
   //= spec/07-media-transport.md#path-binding-and-nat-rebinding
   //# The
   //# server sends a path's packets only to its bound address and sends nothing on
@@ -133,7 +145,6 @@ Result<size_t> MediaPath::seal(MutableByteView out, PacketType type, const Media
   if (cipher_.role() == HopRole::kServer && !peer_.has_value()) {
     return Error(Err::kUnexpectedMessage, "server path not bound yet");
   }
-  const size_t plaintext_len = media != nullptr ? kMediaHeaderLen + sframe.size() : 0;
   const size_t total = kHopHeaderLen + plaintext_len + kHopTagLen;
   if (total > kMaxPacketLen) {
     return Error(Err::kValueTooLarge, "media packet above kMaxPacketLen");
@@ -148,15 +159,13 @@ Result<size_t> MediaPath::seal(MutableByteView out, PacketType type, const Media
   const uint64_t seq = send_seq_++;
   Writer w(out.first(kHopHeaderLen + plaintext_len));
   write_hop_header(w, HopHeader{type, path_id_, seq});
-  if (media != nullptr) {
-    write_media_header(w, *media);
-    w.bytes(sframe);
-  }
+  body(w);
   CONCLAVE_TRY_ASSIGN(size_t written, w.finish_fixed());
   CONCLAVE_ASSERT(written == kHopHeaderLen + plaintext_len);
   const ByteView aad = out.first(kHopHeaderLen);
-  const MutableByteView body = out.subspan(kHopHeaderLen);
-  CONCLAVE_TRY_ASSIGN(size_t sealed, cipher_.seal(body, seq, aad, body.first(plaintext_len)));
+  const MutableByteView sealed_part = out.subspan(kHopHeaderLen);
+  CONCLAVE_TRY_ASSIGN(size_t sealed,
+                      cipher_.seal(sealed_part, seq, aad, sealed_part.first(plaintext_len)));
   return kHopHeaderLen + sealed;
 }
 
@@ -169,12 +178,24 @@ Result<size_t> MediaPath::seal_media(MutableByteView out, const MediaHeader& hea
   if (sframe.empty()) {
     return Error(Err::kInvalidArgument, "empty SFrame frame");
   }
-  return seal(out, PacketType::kMedia, &header, sframe);
+  return seal(out, PacketType::kMedia, kMediaHeaderLen + sframe.size(), [&](Writer& w) {
+    write_media_header(w, header);
+    w.bytes(sframe);
+  });
 }
 
 // implements: REQ-MEDIA-005
 Result<size_t> MediaPath::seal_keepalive(MutableByteView out) {
-  return seal(out, PacketType::kKeepalive, nullptr, {});
+  return seal(out, PacketType::kKeepalive, 0, [](Writer&) {});
+}
+
+// implements: REQ-MEDIA-027
+Result<size_t> MediaPath::seal_feedback(MutableByteView out, const Feedback& feedback) {
+  if (!feedback_valid(feedback)) {
+    return Error(Err::kInvalidArgument, "feedback not encodable");
+  }
+  return seal(out, PacketType::kFeedback, feedback_len(feedback),
+              [&](Writer& w) { write_feedback(w, feedback); });
 }
 
 }  // namespace conclave::media

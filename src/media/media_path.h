@@ -53,10 +53,12 @@ struct DropCounters {
 };
 
 // Received is an authenticated packet. `media` is set for media packets and
-// borrows the `out` buffer given to MediaPath::open.
+// borrows the `out` buffer given to MediaPath::open; `feedback` is set for
+// feedback packets and owns its values.
 struct Received {
   HopHeader header;
   std::optional<MediaPayload> media;
+  std::optional<Feedback> feedback;
   // path_bound: this packet bound the path or moved it to a new address.
   bool path_bound = false;
 };
@@ -106,6 +108,14 @@ class MediaPath {
   // `out`; errors as for seal_media.
   [[nodiscard]] Result<size_t> seal_keepalive(MutableByteView out);
 
+  // seal_feedback writes a sealed feedback packet carrying `feedback` into
+  // `out` (at most kHopHeaderLen + kMaxFeedbackLen + kHopTagLen bytes) and
+  // returns its length. Errors: kInvalidArgument (feedback that
+  // parse_feedback would reject: a PLI with values, a NACK with none or
+  // more than kMaxNackSeqs), otherwise as for seal_media.
+  // implements: REQ-MEDIA-027
+  [[nodiscard]] Result<size_t> seal_feedback(MutableByteView out, const Feedback& feedback);
+
   // peer is the bound address, or nothing before the first authenticated
   // packet. The server sends only there.
   const std::optional<PeerAddress>& peer() const { return peer_; }
@@ -123,8 +133,10 @@ class MediaPath {
   MediaPath(uint32_t path_id, HopCipher cipher) : path_id_(path_id), cipher_(std::move(cipher)) {}
 
   Result<Received> check_and_open(MutableByteView out, ByteView packet) const;
-  Result<size_t> seal(MutableByteView out, PacketType type, const MediaHeader* media,
-                      ByteView sframe);
+  // seal writes the hop header, `plaintext_len` bytes from `body(Writer&)`
+  // and the tag.
+  template <typename Body>
+  Result<size_t> seal(MutableByteView out, PacketType type, size_t plaintext_len, Body&& body);
 
   uint32_t path_id_;
   HopCipher cipher_;

@@ -1,5 +1,6 @@
 #include "media/packet.h"
 
+#include "core/varint.h"
 #include "media/limits.h"
 
 namespace conclave::media {
@@ -14,6 +15,9 @@ bool packet_type_from_wire(uint8_t v, PacketType* out) {
       return true;
     case static_cast<uint8_t>(PacketType::kKeepalive):
       *out = PacketType::kKeepalive;
+      return true;
+    case static_cast<uint8_t>(PacketType::kFeedback):
+      *out = PacketType::kFeedback;
       return true;
     default:
       return false;
@@ -34,6 +38,31 @@ bool media_kind_from_wire(uint8_t v, MediaKind* out) {
   }
 }
 
+// feedback_type_from_wire accepts the defined feedback types only (STY-07).
+bool feedback_type_from_wire(uint8_t v, FeedbackType* out) {
+  switch (v) {
+    case static_cast<uint8_t>(FeedbackType::kPli):
+      *out = FeedbackType::kPli;
+      return true;
+    case static_cast<uint8_t>(FeedbackType::kNack):
+      *out = FeedbackType::kNack;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// seq_count_valid: a PLI names no packet, a NACK names 1..kMaxNackSeqs.
+bool seq_count_valid(FeedbackType type, size_t n) {
+  switch (type) {
+    case FeedbackType::kPli:
+      return n == 0;
+    case FeedbackType::kNack:
+      return n >= 1 && n <= kMaxNackSeqs;
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* to_string(PacketType t) {
@@ -42,6 +71,18 @@ const char* to_string(PacketType t) {
       return "media";
     case PacketType::kKeepalive:
       return "keepalive";
+    case PacketType::kFeedback:
+      return "feedback";
+  }
+  return "unknown";
+}
+
+const char* to_string(FeedbackType t) {
+  switch (t) {
+    case FeedbackType::kPli:
+      return "pli";
+    case FeedbackType::kNack:
+      return "nack";
   }
   return "unknown";
 }
@@ -125,6 +166,12 @@ Result<MediaPacket> parse_media_packet(Reader& r) {
   p.header = *header;
   if (p.header.type == PacketType::kKeepalive && t.remaining() != kHopTagLen) {
     return Error(Err::kLengthLimit, "MediaPacket keepalive length", t.offset());
+  }
+  // A feedback packet's size is bounded by its plaintext's: checked here,
+  // before any cryptography (STY-11).
+  if (p.header.type == PacketType::kFeedback && (t.remaining() < kHopTagLen + kMinFeedbackLen ||
+                                                 t.remaining() > kHopTagLen + kMaxFeedbackLen)) {
+    return Error(Err::kLengthLimit, "MediaPacket feedback length", t.offset());
   }
   if (!t.bytes(t.remaining(), &p.sealed)) {
     return t.error("MediaPacket.sealed");
@@ -210,6 +257,69 @@ Result<MediaPayload> parse_media_payload(Reader& r) {
   }
   r = t;
   return p;
+}
+
+// implements: REQ-MEDIA-027
+bool feedback_valid(const Feedback& f) { return seq_count_valid(f.type, f.seqs.size()); }
+
+// implements: REQ-MEDIA-027
+Result<Feedback> parse_feedback(Reader& r) {
+  Reader t = r;
+  Feedback f;
+  uint8_t type = 0;
+  uint8_t reserved = 0;
+  Reader seqs{ByteView{}};
+  if (!t.u32(&f.stream_id)) {
+    return t.error("Feedback.stream_id");
+  }
+  if (!t.u8(&type)) {
+    return t.error("Feedback.type");
+  }
+  if (!feedback_type_from_wire(type, &f.type)) {
+    return Error(Err::kInvalidValue, "Feedback.type", t.offset() - 1);
+  }
+  if (!t.u8(&reserved)) {
+    return t.error("Feedback.reserved");
+  }
+  if (reserved != 0) {
+    return Error(Err::kInvalidValue, "Feedback.reserved", t.offset() - 1);
+  }
+  const size_t seqs_at = t.offset();
+  if (!t.vec(&seqs)) {
+    return t.error("Feedback.seqs");
+  }
+  // The count is checked before any value is stored, so a NACK never costs
+  // more than kMaxNackSeqs values of work.
+  if (seqs.remaining() % 4 != 0 || !seq_count_valid(f.type, seqs.remaining() / 4)) {
+    return Error(Err::kInvalidValue, "Feedback.seqs", seqs_at);
+  }
+  f.seqs.reserve(seqs.remaining() / 4);
+  while (!seqs.empty()) {
+    uint32_t seq = 0;
+    if (!seqs.u32(&seq)) {
+      return seqs.error("Feedback.seqs");
+    }
+    f.seqs.push_back(seq);
+  }
+  r = t;
+  return f;
+}
+
+// implements: REQ-MEDIA-027
+void write_feedback(Writer& w, const Feedback& f) {
+  w.u32(f.stream_id);
+  w.u8(static_cast<uint8_t>(f.type));
+  w.u8(0);
+  w.vec_of([&f](Writer& body) {
+    for (uint32_t seq : f.seqs) {
+      body.u32(seq);
+    }
+  });
+}
+
+size_t feedback_len(const Feedback& f) {
+  const size_t body = 4 * f.seqs.size();
+  return 4 + 1 + 1 + varint_len(body) + body;
 }
 
 }  // namespace conclave::media

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/reader.h"
@@ -13,10 +14,11 @@
 
 namespace conclave::media {
 
-// enum { media(1), keepalive(2), (255) } PacketType;
+// enum { media(1), keepalive(2), feedback(3), (255) } PacketType;
 enum class PacketType : uint8_t {
   kMedia = 1,
   kKeepalive = 2,
+  kFeedback = 3,
 };
 
 // enum { audio(1), video(2), (255) } MediaKind;
@@ -25,8 +27,15 @@ enum class MediaKind : uint8_t {
   kVideo = 2,
 };
 
+// enum { pli(1), nack(2), (255) } FeedbackType;
+enum class FeedbackType : uint8_t {
+  kPli = 1,   // picture loss: "send a keyframe on stream_id"
+  kNack = 2,  // these stream_seq values of stream_id were lost
+};
+
 const char* to_string(PacketType t);
 const char* to_string(MediaKind k);
+const char* to_string(FeedbackType t);
 
 // struct {
 //   uint8  version;        // kVersion = 1
@@ -95,6 +104,24 @@ struct MediaPayload {
   ByteView sframe;
 };
 
+// struct {
+//   uint32       stream_id;  // the stream the feedback is about
+//   FeedbackType type;       // pli(1), nack(2)
+//   uint8        reserved;   // 0
+//   uint32       seqs<V>;    // pli: empty; nack: 1..kMaxNackSeqs stream_seq values
+// } Feedback;                // kMinFeedbackLen..kMaxFeedbackLen bytes
+//
+// The plaintext of a feedback packet (spec/07-media-transport.md#feedback).
+// A receiver sends it to the server about a stream it receives; the server
+// sends a PLI on to the stream's sender.
+struct Feedback {
+  uint32_t stream_id = 0;
+  FeedbackType type = FeedbackType::kPli;
+  std::vector<uint32_t> seqs;
+
+  friend bool operator==(const Feedback&, const Feedback&) = default;
+};
+
 // parse_hop_header reads the 16-byte hop header. A version other than
 // kVersion is kUnsupported; an unknown packet type, a non-zero reserved field
 // or path id 0 is kInvalidValue; truncation is kTruncated. On failure nothing
@@ -107,8 +134,10 @@ struct MediaPayload {
 void write_hop_header(Writer& w, const HopHeader& h);
 
 // parse_media_packet reads a whole packet: `r` must hold exactly one packet
-// of kMinPacketLen..kMaxPacketLen bytes (kLengthLimit otherwise), and a
-// keepalive's sealed part must be exactly one tag (kLengthLimit). It
+// of kMinPacketLen..kMaxPacketLen bytes (kLengthLimit otherwise), a
+// keepalive's sealed part must be exactly one tag, and a feedback packet's
+// sealed part one tag plus kMinFeedbackLen..kMaxFeedbackLen bytes
+// (kLengthLimit). It
 // consumes everything on success and nothing on failure. The result borrows
 // `r`'s buffer.
 // implements: REQ-MEDIA-001
@@ -137,5 +166,26 @@ void write_media_header(Writer& w, const MediaHeader& h);
 // buffer.
 // implements: REQ-MEDIA-002
 [[nodiscard]] Result<MediaPayload> parse_media_payload(Reader& r);
+
+// parse_feedback reads a feedback packet's plaintext. An unknown type or a
+// non-zero reserved byte is kInvalidValue; a vector whose length is not a
+// multiple of four, a PLI with values, or a NACK with none or more than
+// kMaxNackSeqs is kInvalidValue; truncation is kTruncated. On failure
+// nothing is consumed. Use decode_all to reject trailing bytes.
+// implements: REQ-MEDIA-027
+[[nodiscard]] Result<Feedback> parse_feedback(Reader& r);
+
+// feedback_valid says whether parse_feedback accepts the encoding of `f`;
+// senders check it before they seal (kInvalidArgument).
+// implements: REQ-MEDIA-027
+bool feedback_valid(const Feedback& f);
+
+// write_feedback appends the encoding of `f`, which the caller has checked
+// with feedback_valid.
+// implements: REQ-MEDIA-027
+void write_feedback(Writer& w, const Feedback& f);
+
+// feedback_len is the length of the encoding of a valid `f`.
+size_t feedback_len(const Feedback& f);
 
 }  // namespace conclave::media

@@ -47,6 +47,32 @@ std::optional<std::string> HttpRequest::header(std::string_view name) const {
 
 namespace {
 
+// TokenBucket: `rate` tokens a second, at most `burst` saved up; it starts
+// full.
+// implements: REQ-NET-004, REQ-SIG-057
+class TokenBucket {
+ public:
+  explicit TokenBucket(unsigned burst)
+      : tokens_(static_cast<double>(burst)), last_refill_(std::chrono::steady_clock::now()) {}
+
+  // take spends one token if there is one.
+  bool take(unsigned rate, unsigned burst) {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - last_refill_).count();
+    last_refill_ = now;
+    tokens_ = std::min(static_cast<double>(burst), tokens_ + elapsed * static_cast<double>(rate));
+    if (tokens_ < 1.0) {
+      return false;
+    }
+    tokens_ -= 1.0;
+    return true;
+  }
+
+ private:
+  double tokens_;
+  std::chrono::steady_clock::time_point last_refill_;
+};
+
 class Connection;
 
 // Bytes discarded after an HTTP error response, so the client reads the
@@ -140,8 +166,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         peer_(std::move(peer)),
         ws_(std::move(socket), std::move(engine)),
         deadline_(server.ioc()),
-        tokens_(static_cast<double>(limits_.message_burst)),
-        last_refill_(std::chrono::steady_clock::now()) {}
+        signaling_budget_(limits_.message_burst),
+        media_budget_(limits_.media_message_burst) {}
 
   const std::string& peer() const { return peer_; }
   bool is_open() const { return phase_ == Phase::kOpen; }
@@ -398,37 +424,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
       start_close(kCloseUnsupportedData, "binary messages only", /*drop_queue=*/true);
       return read_message();
     }
-    if (!take_token()) {
+    const auto data = buffer_.cdata();
+    const ByteView message(static_cast<const uint8_t*>(data.data()), data.size());
+    // implements: REQ-SIG-057
+    // Media on the fallback has its own budget, so that audio and video do
+    // not trip the signaling limit and signaling stays limited as before.
+    if (server_.handler().is_media_message(message)) {
+      if (!media_budget_.take(limits_.media_messages_per_second, limits_.media_message_burst)) {
+        buffer_.clear();
+        server_.handler().on_media_rate_limited(id_);
+        return read_message();
+      }
+    } else if (!signaling_budget_.take(limits_.messages_per_second, limits_.message_burst)) {
       buffer_.clear();
       start_close(kCloseRateLimited, "rate limit", /*drop_queue=*/true);
       return read_message();
     }
-    const auto data = buffer_.cdata();
-    server_.handler().on_message(id_,
-                                 ByteView(static_cast<const uint8_t*>(data.data()), data.size()));
+    server_.handler().on_message(id_, message);
     buffer_.clear();
     // Even after the handler closed the connection: the read loop sees the
     // close handshake through.
     if (phase_ != Phase::kFinished) {
       read_message();
     }
-  }
-
-  // implements: REQ-NET-004
-  // take_token is a token bucket: `messages_per_second` tokens a second, at
-  // most `message_burst` saved up; a message without a token closes the
-  // connection.
-  bool take_token() {
-    const auto now = std::chrono::steady_clock::now();
-    const double elapsed = std::chrono::duration<double>(now - last_refill_).count();
-    last_refill_ = now;
-    tokens_ = std::min(static_cast<double>(limits_.message_burst),
-                       tokens_ + elapsed * static_cast<double>(limits_.messages_per_second));
-    if (tokens_ < 1.0) {
-      return false;
-    }
-    tokens_ -= 1.0;
-    return true;
   }
 
   void write_next() {
@@ -512,8 +530,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t queued_bytes_ = 0;
   bool writing_ = false;
   std::optional<websocket::close_reason> pending_close_;
-  double tokens_;
-  std::chrono::steady_clock::time_point last_refill_;
+  TokenBucket signaling_budget_;
+  TokenBucket media_budget_;
 };
 
 }  // namespace

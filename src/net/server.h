@@ -53,6 +53,10 @@ struct ServerLimits {
   // the socket is dropped.
   std::chrono::milliseconds close_timeout{5000};
   unsigned messages_per_second = 50, message_burst = 200;  // per connection; over -> 4008
+  // Media packets on the WebSocket fallback (ServerHandler::is_media_message)
+  // draw on their own bucket per connection; one over it is dropped and the
+  // connection stays open (spec/07 "WebSocket fallback").
+  unsigned media_messages_per_second = 400, media_message_burst = 200;
   unsigned max_connections_per_address = 20, max_connections = 4096;
   size_t send_queue_max_messages = 256, send_queue_max_bytes = size_t{8} << 20;  // over -> 4009
 };
@@ -100,6 +104,12 @@ class ServerHandler {
   // on_message receives one binary WebSocket message. A text message closes
   // the connection (1003) without reaching the handler.
   virtual void on_message(ConnectionId id, ByteView message) = 0;
+  // is_media_message says whether `message` is a media packet on the
+  // WebSocket fallback. Such messages take a token from the connection's
+  // media budget instead of its signaling budget; without one the message
+  // is dropped (on_media_rate_limited) instead of closing the connection.
+  virtual bool is_media_message(ByteView /*message*/) { return false; }
+  virtual void on_media_rate_limited(ConnectionId /*id*/) {}
   // on_close is called exactly once for each connection on_open announced,
   // whatever ended it; send() and close() ignore the id afterwards.
   virtual void on_close(ConnectionId id) = 0;

@@ -252,6 +252,8 @@ int run_server(store::ServerConfig config, const std::string& ready_file) {
   main_opts.client_ca_pem = org_ca;
   main_opts.limits.messages_per_second = config.limits.messages_per_second;
   main_opts.limits.message_burst = config.limits.burst;
+  main_opts.limits.media_messages_per_second = config.media.ws_packets_per_second;
+  main_opts.limits.media_message_burst = config.media.ws_packet_burst;
   main_opts.limits.max_connections_per_address = config.limits.max_connections_per_address;
   main_opts.limits.idle_timeout = std::chrono::seconds(config.limits.idle_timeout_seconds);
   main_opts.limits.max_http_body_bytes = config.limits.blob_max_bytes;

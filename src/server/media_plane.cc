@@ -116,7 +116,7 @@ Result<uint32_t> MediaPlane::fresh_path_id() const {
   return Error(Err::kCryptoInternal, "media: no fresh path id");
 }
 
-// implements: REQ-MEDIA-018, REQ-MEDIA-019
+// implements: REQ-MEDIA-018, REQ-MEDIA-019, REQ-MEDIA-028
 void MediaPlane::add_path(const std::string& meeting_id, const MediaMember& m) {
   auto path_id = fresh_path_id();
   if (!path_id) {
@@ -137,20 +137,22 @@ void MediaPlane::add_path(const std::string& meeting_id, const MediaMember& m) {
     counters_.path_refused++;
     return;
   }
-  if (!forwarder_.add_participant(meeting_number(meeting_id), m.leaf, m.rights,
-                                  std::move(path).value())) {
-    counters_.path_refused++;
-    return;
-  }
   // Stream ids are unique on this server, so a receiver can tell senders'
-  // streams apart; they wrap without ever being 0.
+  // streams apart; they wrap without ever being 0. The forwarder learns
+  // them so that a member can send on its own streams only.
   if (next_stream_ > UINT32_MAX - 2) {
     next_stream_ = 1;
   }
+  const sfu::Streams streams{next_stream_, next_stream_ + 1};
+  if (!forwarder_.add_participant(meeting_number(meeting_id), m.leaf, m.rights,
+                                  std::move(path).value(), streams)) {
+    counters_.path_refused++;
+    return;
+  }
   protocol::MediaPathInfo info;
   info.path_id = *path_id;
-  info.audio_stream_id = next_stream_;
-  info.video_stream_id = next_stream_ + 1;
+  info.audio_stream_id = streams.audio;
+  info.video_stream_id = streams.video;
   info.udp_port = udp_port_;
   next_stream_ += 2;
   by_connection_[m.connection] = PathRecord{*path_id, meeting_id};
@@ -280,8 +282,9 @@ void MediaPlane::send(std::vector<sfu::Outgoing>& out) {
       if (o.to.kind == media::PeerAddress::Kind::kSignaling) {
         continue;
       }
-      const media::PacketType type =
-          o.keepalive ? media::PacketType::kKeepalive : media::PacketType::kMedia;
+      const media::PacketType type = o.keepalive  ? media::PacketType::kKeepalive
+                                     : o.feedback ? media::PacketType::kFeedback
+                                                  : media::PacketType::kMedia;
       if (media::dscp_for(dscp_, type, o.kind) != dscp) {
         continue;
       }

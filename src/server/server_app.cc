@@ -196,6 +196,14 @@ void SignalingApp::publish_media_metrics() {
   metrics_.media_not_selected = f.not_selected;
   metrics_.media_receiver_unbound = f.receiver_unbound;
   metrics_.media_send_dropped = c.udp_send_dropped + f.receiver_seal_failed;
+  metrics_.media_dropped_wrong_stream = f.wrong_stream;
+  metrics_.media_feedback_in = f.feedback_received;
+  metrics_.media_dropped_feedback_foreign = f.feedback_foreign;
+  metrics_.media_pli_forwarded = f.pli_forwarded;
+  metrics_.media_pli_rate_limited = f.pli_rate_limited;
+  metrics_.media_retransmitted = f.nack_retransmitted;
+  metrics_.media_nack_missed = f.nack_missed;
+  metrics_.media_nack_rate_limited = f.nack_rate_limited;
 }
 
 void SignalingApp::flush(const std::string& meeting_id, Outbox& out) {
@@ -385,6 +393,24 @@ void SignalingApp::hello(net::ConnectionId id, Connection& c, const protocol::He
   room->join(id, std::move(who), Clock::now(), out);
   flush(h.meeting_id, out);
 }
+
+// A media envelope is a MediaPacket of at most kMaxMediaPacketLen bytes plus
+// the Cap'n Proto framing (segment table, pointers, padding: well under 256
+// bytes); anything longer is signaling and is not decoded twice.
+constexpr size_t kMaxMediaEnvelopeLen = protocol::kMaxMediaPacketLen + 256;
+
+// implements: REQ-SIG-057
+bool SignalingApp::is_media_message(ByteView message) {
+  if (message.size() > kMaxMediaEnvelopeLen) {
+    return false;
+  }
+  // The same decoder as on_message, so a message counts as media exactly
+  // when it will be handled as media.
+  auto m = protocol::from_wire(message);
+  return m && std::holds_alternative<protocol::MediaPacketMessage>(*m);
+}
+
+void SignalingApp::on_media_rate_limited(net::ConnectionId) { metrics_.media_ws_rate_limited++; }
 
 void SignalingApp::on_message(net::ConnectionId id, ByteView message) {
   metrics_.messages_in++;
@@ -782,6 +808,28 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
             metrics_.media_receiver_unbound);
     counter("conclave_media_send_dropped_total", "Copies the send path dropped.",
             metrics_.media_send_dropped);
+    counter("conclave_media_dropped_wrong_stream_total",
+            "Media packets dropped: not the sender's own stream id or kind.",
+            metrics_.media_dropped_wrong_stream);
+    counter("conclave_media_feedback_in_total", "Feedback packets (PLI, NACK) received.",
+            metrics_.media_feedback_in);
+    counter("conclave_media_dropped_feedback_foreign_total",
+            "Feedback dropped: no other member of the meeting owns the stream.",
+            metrics_.media_dropped_feedback_foreign);
+    counter("conclave_media_pli_forwarded_total", "PLIs sent to a stream's sender.",
+            metrics_.media_pli_forwarded);
+    counter("conclave_media_pli_rate_limited_total", "PLIs withheld by the per-stream interval.",
+            metrics_.media_pli_rate_limited);
+    counter("conclave_media_retransmitted_total", "Cached packets re-sent for a NACK.",
+            metrics_.media_retransmitted);
+    counter("conclave_media_nack_missed_total", "NACKed packets not in the cache.",
+            metrics_.media_nack_missed);
+    counter("conclave_media_ws_rate_limited_total",
+            "Media packets dropped: over the WebSocket media budget.",
+            metrics_.media_ws_rate_limited);
+    counter("conclave_media_nack_rate_limited_total",
+            "NACKed packets over the requester's retransmission budget.",
+            metrics_.media_nack_rate_limited);
     return text_response(200, "text/plain; version=0.0.4", m);
   }
   // Everything else needs an administrator's login token.

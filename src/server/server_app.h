@@ -51,6 +51,15 @@ struct Metrics {
   std::atomic<uint64_t> media_not_selected{0};
   std::atomic<uint64_t> media_receiver_unbound{0};
   std::atomic<uint64_t> media_send_dropped{0};
+  std::atomic<uint64_t> media_dropped_wrong_stream{0};  // another member's stream id, or wrong kind
+  std::atomic<uint64_t> media_feedback_in{0};
+  std::atomic<uint64_t> media_dropped_feedback_foreign{0};
+  std::atomic<uint64_t> media_pli_forwarded{0};
+  std::atomic<uint64_t> media_pli_rate_limited{0};
+  std::atomic<uint64_t> media_retransmitted{0};
+  std::atomic<uint64_t> media_nack_missed{0};
+  std::atomic<uint64_t> media_nack_rate_limited{0};
+  std::atomic<uint64_t> media_ws_rate_limited{0};  // over the WebSocket media budget
 };
 
 // SignalingApp serves the main listener: WebSocket sessions and /v1/ HTTPS.
@@ -77,6 +86,8 @@ class SignalingApp final : public net::ServerHandler {
 
   void on_open(net::ConnectionId id, const std::string& peer_address) override;
   void on_message(net::ConnectionId id, ByteView message) override;
+  bool is_media_message(ByteView message) override;
+  void on_media_rate_limited(net::ConnectionId id) override;
   void on_close(net::ConnectionId id) override;
   net::HttpResponse on_http(const net::HttpRequest& request) override;
   void on_tick() override;

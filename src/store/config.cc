@@ -54,7 +54,7 @@ T narrow(int64_t v) {
 
 constexpr int64_t kOneTiB = int64_t{1} << 40;
 
-const std::array<KeySpec, 25> kKeys{{
+const std::array<KeySpec, 27> kKeys{{
     {"server", "listen_address", Kind::kString, 1, 253,
      [](ServerConfig& c, const Value& v) { c.listen_address = v.text; }},
     {"server", "port", Kind::kInteger, 1, 65535,
@@ -124,6 +124,14 @@ const std::array<KeySpec, 25> kKeys{{
     {"media", "active_window_ms", Kind::kInteger, 100, 60000,
      [](ServerConfig& c, const Value& v) {
        c.media.active_window_ms = narrow<uint32_t>(v.integer);
+     }},
+    {"media", "ws_packets_per_second", Kind::kInteger, 1, 100000,
+     [](ServerConfig& c, const Value& v) {
+       c.media.ws_packets_per_second = narrow<uint32_t>(v.integer);
+     }},
+    {"media", "ws_packet_burst", Kind::kInteger, 1, 1000000,
+     [](ServerConfig& c, const Value& v) {
+       c.media.ws_packet_burst = narrow<uint32_t>(v.integer);
      }},
 }};
 

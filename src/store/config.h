@@ -54,6 +54,10 @@ struct MediaConfig {
   uint8_t dscp_keepalive = 0;
   uint32_t last_n_audio = 3;         // audio speakers each receiver gets
   uint32_t active_window_ms = 1000;  // how long a speaker stays active
+  // The per-connection budget of media packets on the WebSocket fallback
+  // (spec/07 "WebSocket fallback"), apart from the signaling budget.
+  uint32_t ws_packets_per_second = 400;
+  uint32_t ws_packet_burst = 200;
   bool operator==(const MediaConfig&) const = default;
 };
 

@@ -78,6 +78,17 @@ class MediaClient {
   // (opaque here: the server never reads it).
   Bytes audio(std::string_view frame) { return seal(media::MediaKind::kAudio, frame); }
   Bytes video(std::string_view frame) { return seal(media::MediaKind::kVideo, frame); }
+  // video_on seals a video packet that claims stream `stream_id`.
+  Bytes video_on(uint32_t stream_id, std::string_view frame) {
+    return seal(media::MediaKind::kVideo, frame, stream_id);
+  }
+  Bytes feedback(const media::Feedback& fb) {
+    Bytes out(media::kMaxPacketLen);
+    auto n = path_.seal_feedback(out, fb);
+    EXPECT_TRUE(n.has_value());
+    out.resize(n ? *n : 0);
+    return out;
+  }
   Bytes keepalive() {
     Bytes out(media::kMinPacketLen);
     auto n = path_.seal_keepalive(out);
@@ -115,6 +126,7 @@ class MediaClient {
     media::HopHeader header;
     std::optional<media::MediaHeader> media;
     Bytes sframe;
+    std::optional<media::Feedback> feedback;
   };
   std::optional<Opened> open(ByteView packet, const media::PeerAddress& from) {
     Bytes out(packet.size());
@@ -128,6 +140,7 @@ class MediaClient {
       o.media = r->media->header;
       o.sframe = to_bytes(r->media->sframe);
     }
+    o.feedback = r->feedback;
     return o;
   }
   // recv_media waits for a datagram and opens it as from the server.
@@ -152,10 +165,12 @@ class MediaClient {
   MediaClient(protocol::MediaPathInfo info, media::MediaPath path)
       : info_(info), path_(std::move(path)) {}
 
-  Bytes seal(media::MediaKind kind, std::string_view frame) {
+  Bytes seal(media::MediaKind kind, std::string_view frame, uint32_t stream_id = 0) {
     media::MediaHeader h;
     h.kind = kind;
-    h.stream_id = kind == media::MediaKind::kAudio ? info_.audio_stream_id : info_.video_stream_id;
+    h.stream_id = stream_id != 0                     ? stream_id
+                  : kind == media::MediaKind::kAudio ? info_.audio_stream_id
+                                                     : info_.video_stream_id;
     h.flags = media::kFlagFrameStart | media::kFlagFrameEnd;
     h.stream_seq = stream_seq_++;
     Bytes out(media::kMaxPacketLen);
@@ -510,6 +525,128 @@ TEST_F(Media, MetricsExposeMediaCounters) {
   EXPECT_NE(text.find("conclave_media_keepalives_answered_total 1"), std::string::npos);
   EXPECT_NE(text.find("conclave_media_dropped_malformed_total 1"), std::string::npos);
   EXPECT_EQ(text.find("127.0.0.1"), std::string::npos);
+}
+
+// Feedback over UDP: a receiver's NACK is answered from the server's cache
+// with the packet re-sealed on the receiver's own path, its PLI reaches the
+// stream's sender only, and a member that puts another member's stream id
+// on its video is not forwarded (T-03, T-28).
+// verifies: REQ-MEDIA-028
+// verifies: REQ-MEDIA-029
+// verifies: REQ-MEDIA-031
+TEST_F(Media, NackIsAnsweredPliReachesTheSenderAndSpoofedStreamsAreDropped) {
+  auto host = this->host(meeting_a_);
+  ASSERT_NE(host, nullptr);
+  auto bob = member("bob", meeting_a_, *host, {host.get()});
+  ASSERT_NE(bob, nullptr);
+  auto carol = member("carol", meeting_a_, *host, {host.get(), bob.get()});
+  ASSERT_NE(carol, nullptr);
+  auto hm = MediaClient::attach(*host, media_port_);
+  auto bm = MediaClient::attach(*bob, media_port_);
+  auto cm = MediaClient::attach(*carol, media_port_);
+  ASSERT_TRUE(hm && bm && cm);
+  ASSERT_TRUE(grant_floor(*host, *bob, {host.get(), bob.get(), carol.get()}));
+  ASSERT_TRUE(host->barrier());
+  ASSERT_TRUE(hm->bind() && bm->bind() && cm->bind());
+
+  // The host's video packet 0 reaches bob and carol; bob "lost" it.
+  ASSERT_TRUE(hm->send_udp(hm->video("keyframe part")));
+  ASSERT_TRUE(bm->recv_media().has_value());
+  ASSERT_TRUE(cm->recv_media().has_value());
+  const uint32_t host_video = hm->info().video_stream_id;
+  ASSERT_TRUE(
+      bm->send_udp(bm->feedback(media::Feedback{host_video, media::FeedbackType::kNack, {0, 77}})));
+  auto again = bm->recv_media();
+  ASSERT_TRUE(again.has_value());
+  ASSERT_TRUE(again->media.has_value());
+  EXPECT_EQ(again->media->stream_id, host_video);
+  EXPECT_EQ(again->media->stream_seq, 0u);
+  EXPECT_EQ(again->sframe, to_bytes(as_bytes(std::string_view("keyframe part"))));
+  expect_silence(*bm);  // seq 77 was never sent: nothing for it
+  expect_silence(*cm);
+  expect_silence(*hm);
+  EXPECT_EQ(metric(metrics_.media_retransmitted), 1u);
+  EXPECT_EQ(metric(metrics_.media_nack_missed), 1u);
+
+  // Carol asks for a keyframe: only the host hears of it.
+  ASSERT_TRUE(
+      cm->send_udp(cm->feedback(media::Feedback{host_video, media::FeedbackType::kPli, {}})));
+  auto pli = hm->recv_media();
+  ASSERT_TRUE(pli.has_value());
+  EXPECT_EQ(pli->header.type, media::PacketType::kFeedback);
+  ASSERT_TRUE(pli->feedback.has_value());
+  EXPECT_EQ(pli->feedback->type, media::FeedbackType::kPli);
+  EXPECT_EQ(pli->feedback->stream_id, host_video);
+  expect_silence(*bm);
+  EXPECT_EQ(metric(metrics_.media_pli_forwarded), 1u);
+
+  // Bob, who has the floor, dresses his video as the host's stream.
+  const uint64_t wrong = metric(metrics_.media_dropped_wrong_stream);
+  ASSERT_TRUE(bm->send_udp(bm->video_on(host_video, "not the host")));
+  expect_silence(*hm);
+  expect_silence(*cm);
+  EXPECT_EQ(metric(metrics_.media_dropped_wrong_stream), wrong + 1);
+  // His own stream still works.
+  ASSERT_TRUE(bm->send_udp(bm->video("bob's own")));
+  auto own = cm->recv_media();
+  ASSERT_TRUE(own.has_value());
+  ASSERT_TRUE(own->media.has_value());
+  EXPECT_EQ(own->media->stream_id, bm->info().video_stream_id);
+}
+
+// Feedback travels on the WebSocket fallback too: a PLI sent as a
+// mediaPacket reaches the sender, whose path is bound to its WebSocket,
+// as a mediaPacket (T-28).
+// verifies: REQ-MEDIA-029
+TEST_F(Media, FeedbackTravelsOnTheWebSocketFallback) {
+  auto host = this->host(meeting_a_);
+  ASSERT_NE(host, nullptr);
+  auto bob = member("bob", meeting_a_, *host, {host.get()});
+  ASSERT_NE(bob, nullptr);
+  auto hm = MediaClient::attach(*host, media_port_);
+  auto bm = MediaClient::attach(*bob, media_port_);
+  ASSERT_TRUE(hm && bm);
+  const auto ws = media::PeerAddress::signaling();
+  ASSERT_TRUE(host->send(protocol::MediaPacketMessage{hm->keepalive()}));
+  ASSERT_TRUE(host->wait<protocol::MediaPacketMessage>().has_value());
+  ASSERT_TRUE(bob->send(protocol::MediaPacketMessage{bm->keepalive()}));
+  ASSERT_TRUE(bob->wait<protocol::MediaPacketMessage>().has_value());
+  const media::Feedback pli{hm->info().video_stream_id, media::FeedbackType::kPli, {}};
+  const Bytes packet = bm->feedback(pli);
+  EXPECT_LT(packet.size(), media::kMinPacketLen + 16);  // small, yet within the adapter's bounds
+  ASSERT_TRUE(bob->send(protocol::MediaPacketMessage{packet}));
+  auto got = host->wait<protocol::MediaPacketMessage>();
+  ASSERT_TRUE(got.has_value());
+  auto opened = hm->open(got->packet, ws);
+  ASSERT_TRUE(opened.has_value());
+  ASSERT_TRUE(opened->feedback.has_value());
+  EXPECT_EQ(*opened->feedback, pli);
+}
+
+// Media on the WebSocket fallback has its own budget: a burst of 400
+// mediaPackets, twice the signaling burst, does not close the connection,
+// and signaling on it still works afterwards (T-17).
+// verifies: REQ-SIG-057
+TEST_F(Media, WebSocketMediaBurstDoesNotTripTheSignalingLimit) {
+  auto host = this->host(meeting_a_);
+  ASSERT_NE(host, nullptr);
+  auto hm = MediaClient::attach(*host, media_port_);
+  ASSERT_NE(hm, nullptr);
+  ASSERT_TRUE(host->send(protocol::MediaPacketMessage{hm->keepalive()}));
+  ASSERT_TRUE(host->wait<protocol::MediaPacketMessage>().has_value());
+  const uint64_t in = metric(metrics_.media_ws_in);
+  const uint64_t limited = metric(metrics_.media_ws_rate_limited);
+  // The host is alone: its audio goes nowhere, so nothing comes back.
+  constexpr size_t kBurst = 400;
+  static_assert(kBurst > net::ServerLimits{}.message_burst);
+  for (size_t i = 0; i < kBurst; ++i) {
+    ASSERT_TRUE(host->send(protocol::MediaPacketMessage{hm->audio("a")}));
+  }
+  ASSERT_TRUE(host->barrier());
+  EXPECT_FALSE(host->closed());
+  EXPECT_EQ(
+      (metric(metrics_.media_ws_in) - in) + (metric(metrics_.media_ws_rate_limited) - limited),
+      kBurst);
 }
 
 }  // namespace

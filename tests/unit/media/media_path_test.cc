@@ -460,7 +460,90 @@ TEST(MediaPath, opens_packets_sealed_by_an_independent_implementation) {
       EXPECT_FALSE(rx.has_value()) << name;
     }
   }
-  EXPECT_EQ(valid, 5u);
+  EXPECT_EQ(valid, 8u);
+}
+
+// verifies: REQ-MEDIA-027
+TEST(MediaPath, feedback_round_trips_in_both_directions) {
+  Pair p = make_pair();
+  Bytes buf;
+  ASSERT_TRUE(open(p.server, seal_keepalive(p.client), kAddrA, &buf).has_value());
+  const Feedback nack{77, FeedbackType::kNack, {3, 4, 9}};
+  const Feedback pli{78, FeedbackType::kPli, {}};
+  for (const Feedback& fb : {nack, pli}) {
+    Bytes up(kHopHeaderLen + kMaxFeedbackLen + kHopTagLen);
+    auto n = p.client.seal_feedback(up, fb);
+    ASSERT_TRUE(n.has_value());
+    EXPECT_EQ(*n, kHopHeaderLen + feedback_len(fb) + kHopTagLen);
+    up.resize(*n);
+    auto rx = open(p.server, up, kAddrA, &buf);
+    ASSERT_TRUE(rx.has_value());
+    EXPECT_EQ(rx->header.type, PacketType::kFeedback);
+    EXPECT_FALSE(rx->media.has_value());
+    ASSERT_TRUE(rx->feedback.has_value());
+    EXPECT_EQ(*rx->feedback, fb);
+
+    Bytes down(kHopHeaderLen + kMaxFeedbackLen + kHopTagLen);
+    n = p.server.seal_feedback(down, fb);
+    ASSERT_TRUE(n.has_value());
+    down.resize(*n);
+    rx = open(p.client, down, PeerAddress::signaling(), &buf);
+    ASSERT_TRUE(rx.has_value());
+    ASSERT_TRUE(rx->feedback.has_value());
+    EXPECT_EQ(*rx->feedback, fb);
+  }
+  // A media packet carries no feedback, a keepalive neither.
+  auto rx = open(p.server, seal_media(p.client), kAddrA, &buf);
+  ASSERT_TRUE(rx.has_value());
+  EXPECT_FALSE(rx->feedback.has_value());
+}
+
+// verifies: REQ-MEDIA-027
+TEST(MediaPath, seal_feedback_rejects_unencodable_feedback_without_consuming_a_number) {
+  Pair p = make_pair();
+  Bytes out(kMaxPacketLen);
+  EXPECT_EQ(error_of(p.client.seal_feedback(out, Feedback{1, FeedbackType::kNack, {}})),
+            Err::kInvalidArgument);
+  EXPECT_EQ(error_of(p.client.seal_feedback(out, Feedback{1, FeedbackType::kPli, {1}})),
+            Err::kInvalidArgument);
+  EXPECT_EQ(error_of(p.client.seal_feedback(
+                out, Feedback{1, FeedbackType::kNack, std::vector<uint32_t>(kMaxNackSeqs + 1)})),
+            Err::kInvalidArgument);
+  EXPECT_EQ(error_of(p.client.seal_feedback(MutableByteView(out).first(kMinPacketLen),
+                                            Feedback{1, FeedbackType::kPli, {}})),
+            Err::kBufferTooSmall);
+  EXPECT_EQ(p.client.next_send_seq(), 0u);
+  // The server sends no feedback on an unbound path.
+  EXPECT_EQ(error_of(p.server.seal_feedback(out, Feedback{1, FeedbackType::kPli, {}})),
+            Err::kUnexpectedMessage);
+}
+
+// verifies: REQ-MEDIA-027
+TEST(MediaPath, authenticated_but_malformed_feedback_is_dropped) {
+  Pair p = make_pair();
+  auto cipher = HopCipher::derive(HopRole::kClient, test_secret());
+  ASSERT_TRUE(cipher.has_value());
+  uint64_t seq = 0;
+  auto build = [&](ByteView plaintext) {
+    Bytes pkt(kHopHeaderLen + plaintext.size() + kHopTagLen);
+    Writer w(MutableByteView(pkt).first(kHopHeaderLen));
+    write_hop_header(w, HopHeader{PacketType::kFeedback, kPathId, seq});
+    EXPECT_TRUE(w.finish_fixed().has_value());
+    auto n = cipher->seal(MutableByteView(pkt).subspan(kHopHeaderLen), seq,
+                          ByteView(pkt).first(kHopHeaderLen), plaintext);
+    EXPECT_TRUE(n.has_value());
+    ++seq;
+    return pkt;
+  };
+  Bytes buf;
+  // Unknown type, a PLI with a value, a trailing byte, a NACK without values.
+  for (const Bytes& plaintext : {hex("0000004d030000"), hex("0000004d01000400000001"),
+                                 hex("0000004d01000000"), hex("0000004d020000")}) {
+    EXPECT_EQ(category(open(p.server, build(plaintext), kAddrA, &buf).error().code),
+              ErrCategory::kDecode);
+  }
+  EXPECT_EQ(p.server.drops().malformed, 4u);
+  EXPECT_FALSE(p.server.peer().has_value());
 }
 
 TEST(DropReason, classifies_errors_and_names_reasons) {

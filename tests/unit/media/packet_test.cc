@@ -83,7 +83,7 @@ TEST(HopHeader, every_value_of_every_checked_byte) {
       if (pos == 0 && v != kVersion) {
         want = false;
         want_err = Err::kUnsupported;
-      } else if (pos == 1 && v != 1 && v != 2) {
+      } else if (pos == 1 && (v < 1 || v > 3)) {
         want = false;
         want_err = Err::kInvalidValue;
       } else if ((pos == 2 || pos == 3) && v != 0) {
@@ -270,6 +270,9 @@ TEST(MediaHeader, audio_with_a_layer_or_keyframe_flag_is_not_encodable) {
 TEST(PacketNames, to_string_names_every_enumerator) {
   EXPECT_STREQ(to_string(PacketType::kMedia), "media");
   EXPECT_STREQ(to_string(PacketType::kKeepalive), "keepalive");
+  EXPECT_STREQ(to_string(PacketType::kFeedback), "feedback");
+  EXPECT_STREQ(to_string(FeedbackType::kPli), "pli");
+  EXPECT_STREQ(to_string(FeedbackType::kNack), "nack");
   EXPECT_STREQ(to_string(MediaKind::kAudio), "audio");
   EXPECT_STREQ(to_string(MediaKind::kVideo), "video");
 }

@@ -10,6 +10,7 @@
 #include <array>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "core/check.h"
 #include "media/limits.h"
@@ -71,7 +72,8 @@ class Harness {
   // join adds participant `id` (path id and leaf) to `meeting` and, if
   // `bind`, binds its path with a keepalive from its address.
   void join(MeetingId meeting, uint32_t id, Rights rights, bool bind = true) {
-    EXPECT_TRUE(fwd.add_participant(meeting, id, rights, make_path(HopRole::kServer, id)));
+    EXPECT_TRUE(
+        fwd.add_participant(meeting, id, rights, make_path(HopRole::kServer, id), streams_of(id)));
     clients.emplace(id, make_path(HopRole::kClient, id));
     if (bind) {
       auto out = fwd.on_packet(keepalive(id), address_of(id), 0);
@@ -87,7 +89,20 @@ class Harness {
     return p;
   }
 
-  Bytes media_packet(uint32_t id, const MediaHeader& h, ByteView frame) {
+  // streams_of is participant `id`'s own stream ids.
+  static Streams streams_of(uint32_t id) { return Streams{id * 100 + 1, id * 100 + 2}; }
+  static uint32_t stream_of(uint32_t id, MediaKind kind) {
+    return kind == MediaKind::kAudio ? streams_of(id).audio : streams_of(id).video;
+  }
+
+  // media_packet seals `h` on `id`'s own stream of its kind.
+  Bytes media_packet(uint32_t id, MediaHeader h, ByteView frame) {
+    h.stream_id = stream_of(id, h.kind);
+    return raw_media_packet(id, h, frame);
+  }
+
+  // raw_media_packet seals `h` as it is, whatever its stream id.
+  Bytes raw_media_packet(uint32_t id, const MediaHeader& h, ByteView frame) {
     Bytes p(media::kMaxPacketLen);
     auto n = clients.at(id).seal_media(p, h, frame);
     CONCLAVE_ASSERT(n.has_value());
@@ -98,6 +113,25 @@ class Harness {
   std::vector<Outgoing> send(uint32_t id, const MediaHeader& h, ByteView frame,
                              uint64_t now_ms = 0) {
     return fwd.on_packet(media_packet(id, h, frame), address_of(id), now_ms);
+  }
+
+  // feedback_packet seals `fb` on `id`'s client path.
+  Bytes feedback_packet(uint32_t id, const media::Feedback& fb) {
+    Bytes p(media::kMaxPacketLen);
+    auto n = clients.at(id).seal_feedback(p, fb);
+    CONCLAVE_ASSERT(n.has_value());
+    p.resize(*n);
+    return p;
+  }
+
+  std::vector<Outgoing> feedback(uint32_t id, const media::Feedback& fb, uint64_t now_ms = 0) {
+    return fwd.on_packet(feedback_packet(id, fb), address_of(id), now_ms);
+  }
+
+  // open_at opens `o` with its receiver's client path.
+  Result<media::Received> open_at(const Outgoing& o, Bytes* buf) {
+    buf->assign(media::kMaxPacketLen, 0);
+    return clients.at(o.path_id).open(*buf, o.packet, PeerAddress::signaling());
   }
 
   // receivers lists the path ids of `out`.
@@ -121,7 +155,7 @@ TEST(SfuForwarder, ForwardsToEveryOtherParticipantAndNotBackToSender) {
   h.join(1, 11, kAll);
   h.join(1, 12, kAll);
   h.join(1, 13, kAll);
-  const MediaHeader hdr = header_of(MediaKind::kVideo, 5, 42);
+  const MediaHeader hdr = header_of(MediaKind::kVideo, Harness::streams_of(11).video, 42);
   auto out = h.send(11, hdr, kFrame);
   ASSERT_EQ(Harness::receivers(out), (std::vector<uint32_t>{12, 13}));
   for (const auto& o : out) {
@@ -434,6 +468,239 @@ TEST(SfuForwarder, ZeroConfigValuesAreTakenAsOne) {
   h.join(1, 12, kAll);
   h.join(1, 13, kAll);
   EXPECT_EQ(h.send(11, header_of(MediaKind::kAudio, 1, 1), kFrame, 0).size(), 2u);
+}
+
+using media::Feedback;
+using media::FeedbackType;
+
+Feedback pli(uint32_t stream) { return Feedback{stream, FeedbackType::kPli, {}}; }
+Feedback nack(uint32_t stream, std::vector<uint32_t> seqs) {
+  return Feedback{stream, FeedbackType::kNack, std::move(seqs)};
+}
+
+// verifies: REQ-MEDIA-028
+TEST(SfuForwarder, MediaOnAnotherParticipantsStreamIdIsDropped) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  // 11 claims 12's video stream, then its own audio stream id on video,
+  // then an id nobody owns: all dropped before any receiver sees them.
+  for (uint32_t stream : {Harness::streams_of(12).video, Harness::streams_of(11).audio, 999u}) {
+    SCOPED_TRACE(stream);
+    EXPECT_TRUE(
+        h.fwd
+            .on_packet(h.raw_media_packet(11, header_of(MediaKind::kVideo, stream, 1), kFrame),
+                       address_of(11), 0)
+            .empty());
+  }
+  EXPECT_EQ(h.fwd.counters().wrong_stream, 3u);
+  EXPECT_EQ(h.fwd.counters().media_forwarded, 0u);
+  EXPECT_EQ(h.fwd.cached_packets(11), 0u);
+  // Its own stream ids pass.
+  EXPECT_EQ(h.send(11, header_of(MediaKind::kVideo, 0, 2), kFrame).size(), 1u);
+  EXPECT_EQ(h.send(11, header_of(MediaKind::kAudio, 0, 1), kFrame).size(), 1u);
+  EXPECT_EQ(h.fwd.counters().wrong_stream, 3u);
+}
+
+// verifies: REQ-MEDIA-028
+TEST(SfuForwarder, ParticipantWithoutStreamsForwardsNothingAndStreamIdsAreUnique) {
+  Forwarder fwd;
+  ASSERT_TRUE(fwd.add_participant(1, 0, kAll, make_path(HopRole::kServer, 11)));
+  EXPECT_EQ(fwd.streams(11), Streams{});
+  ASSERT_TRUE(fwd.add_participant(1, 1, kAll, make_path(HopRole::kServer, 12), Streams{5, 6}));
+  EXPECT_EQ(
+      error_code(fwd.add_participant(1, 2, kAll, make_path(HopRole::kServer, 13), Streams{6, 7})),
+      Err::kInvalidArgument);
+  EXPECT_EQ(
+      error_code(fwd.add_participant(1, 2, kAll, make_path(HopRole::kServer, 13), Streams{8, 8})),
+      Err::kInvalidArgument);
+  EXPECT_FALSE(fwd.has_participant(13));
+  // Once 12 has left, its ids are free again.
+  ASSERT_TRUE(fwd.remove_participant(12));
+  EXPECT_TRUE(
+      fwd.add_participant(1, 2, kAll, make_path(HopRole::kServer, 13), Streams{6, 5}).has_value());
+
+  Harness h;
+  ASSERT_TRUE(h.fwd.add_participant(1, 0, kAll, make_path(HopRole::kServer, 11)));
+  h.clients.emplace(11, make_path(HopRole::kClient, 11));
+  h.join(1, 12, kAll);
+  EXPECT_TRUE(h.fwd
+                  .on_packet(h.raw_media_packet(11, header_of(MediaKind::kAudio, 0, 1), kFrame),
+                             address_of(11), 0)
+                  .empty());
+  EXPECT_EQ(h.fwd.counters().wrong_stream, 1u);
+}
+
+// verifies: REQ-MEDIA-029
+TEST(SfuForwarder, PliReachesTheStreamsOwnerOnly) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  h.join(1, 13, kNone);  // a listener may ask for a keyframe too
+  auto out = h.feedback(13, pli(Harness::streams_of(11).video), 100);
+  ASSERT_EQ(Harness::receivers(out), (std::vector<uint32_t>{11}));
+  EXPECT_TRUE(out[0].feedback);
+  EXPECT_FALSE(out[0].keepalive);
+  EXPECT_EQ(out[0].kind, MediaKind::kVideo);
+  EXPECT_EQ(out[0].to, address_of(11));
+  Bytes buf;
+  auto rx = h.open_at(out[0], &buf);
+  ASSERT_TRUE(rx.has_value());
+  ASSERT_TRUE(rx->feedback.has_value());
+  EXPECT_EQ(*rx->feedback, pli(Harness::streams_of(11).video));
+  EXPECT_EQ(h.fwd.counters().feedback_received, 1u);
+  EXPECT_EQ(h.fwd.counters().pli_forwarded, 1u);
+  // The audio stream's PLI goes to the owner too, marked as audio.
+  out = h.feedback(12, pli(Harness::streams_of(11).audio), 100);
+  ASSERT_EQ(Harness::receivers(out), (std::vector<uint32_t>{11}));
+  EXPECT_EQ(out[0].kind, MediaKind::kAudio);
+}
+
+// verifies: REQ-MEDIA-029
+TEST(SfuForwarder, PliForAnotherMeetingOrOwnOrUnknownStreamIsDropped) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  h.join(2, 21, kAll);
+  EXPECT_TRUE(h.feedback(21, pli(Harness::streams_of(11).video)).empty());
+  EXPECT_TRUE(h.feedback(11, pli(Harness::streams_of(11).video)).empty());
+  EXPECT_TRUE(h.feedback(12, pli(4242)).empty());
+  EXPECT_TRUE(h.feedback(21, nack(Harness::streams_of(11).video, {1})).empty());
+  EXPECT_EQ(h.fwd.counters().feedback_received, 4u);
+  EXPECT_EQ(h.fwd.counters().feedback_foreign, 4u);
+  EXPECT_EQ(h.fwd.counters().pli_forwarded, 0u);
+}
+
+// verifies: REQ-MEDIA-030
+TEST(SfuForwarder, PlisAreRateLimitedPerStream) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  h.join(1, 13, kAll);
+  const uint32_t v11 = Harness::streams_of(11).video;
+  EXPECT_EQ(h.feedback(12, pli(v11), 1000).size(), 1u);
+  // Another receiver's PLI within the interval: the keyframe is on its way.
+  EXPECT_TRUE(h.feedback(13, pli(v11), 1000 + media::kPliIntervalMs - 1).empty());
+  // Another stream is limited on its own.
+  EXPECT_EQ(h.feedback(13, pli(Harness::streams_of(12).video), 1001).size(), 1u);
+  EXPECT_EQ(h.feedback(12, pli(Harness::streams_of(11).audio), 1001).size(), 1u);
+  EXPECT_EQ(h.feedback(13, pli(v11), 1000 + media::kPliIntervalMs).size(), 1u);
+  EXPECT_EQ(h.fwd.counters().pli_forwarded, 4u);
+  EXPECT_EQ(h.fwd.counters().pli_rate_limited, 1u);
+}
+
+// verifies: REQ-MEDIA-031
+TEST(SfuForwarder, NackIsAnsweredFromTheCacheToTheRequesterOnly) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  h.join(1, 13, kAll);
+  for (uint32_t seq = 1; seq <= 5; ++seq) {
+    Bytes frame = kFrame;
+    frame.push_back(static_cast<uint8_t>(seq));
+    ASSERT_EQ(h.send(11, header_of(MediaKind::kVideo, 0, seq), frame).size(), 2u);
+  }
+  EXPECT_EQ(h.fwd.cached_packets(11), 5u);
+  auto out = h.feedback(12, nack(Harness::streams_of(11).video, {4, 9, 2}));
+  ASSERT_EQ(Harness::receivers(out), (std::vector<uint32_t>{12, 12}));
+  const uint32_t want[] = {4, 2};
+  for (size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].to, address_of(12));
+    EXPECT_EQ(out[i].kind, MediaKind::kVideo);
+    EXPECT_FALSE(out[i].feedback);
+    Bytes buf;
+    auto rx = h.open_at(out[i], &buf);  // fresh hop numbers: no replay
+    ASSERT_TRUE(rx.has_value());
+    ASSERT_TRUE(rx->media.has_value());
+    MediaHeader expect = header_of(MediaKind::kVideo, Harness::streams_of(11).video, want[i]);
+    EXPECT_EQ(rx->media->header.stream_id, expect.stream_id);
+    EXPECT_EQ(rx->media->header.stream_seq, want[i]);
+    EXPECT_EQ(rx->media->header.flags, expect.flags);
+    EXPECT_EQ(rx->media->header.layer, expect.layer);
+    Bytes frame = kFrame;
+    frame.push_back(static_cast<uint8_t>(want[i]));
+    EXPECT_EQ(to_bytes(rx->media->sframe), frame);
+  }
+  EXPECT_EQ(h.fwd.counters().nack_retransmitted, 2u);
+  EXPECT_EQ(h.fwd.counters().nack_missed, 1u);
+  // A copy for 12 does not open with 13's path.
+  Bytes buf(media::kMaxPacketLen);
+  EXPECT_FALSE(h.clients.at(13).open(buf, out[0].packet, PeerAddress::signaling()).has_value());
+}
+
+// verifies: REQ-MEDIA-031
+TEST(SfuForwarder, AudioIsNotCachedAndLateJoinersGetNothingOlder) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  ASSERT_EQ(h.send(11, header_of(MediaKind::kAudio, 0, 1), kFrame).size(), 1u);
+  ASSERT_EQ(h.send(11, header_of(MediaKind::kVideo, 0, 1), kFrame).size(), 1u);
+  EXPECT_EQ(h.fwd.cached_packets(11), 1u);
+  EXPECT_TRUE(h.feedback(12, nack(Harness::streams_of(11).audio, {1})).empty());
+  EXPECT_EQ(h.fwd.counters().nack_missed, 1u);
+  // 13 joins after video packet 1 was forwarded: it is not served.
+  h.join(1, 13, kAll);
+  EXPECT_TRUE(h.feedback(13, nack(Harness::streams_of(11).video, {1})).empty());
+  EXPECT_EQ(h.fwd.counters().nack_missed, 2u);
+  ASSERT_EQ(h.send(11, header_of(MediaKind::kVideo, 0, 2), kFrame).size(), 2u);
+  EXPECT_EQ(h.feedback(13, nack(Harness::streams_of(11).video, {1, 2})).size(), 1u);
+  EXPECT_EQ(h.fwd.counters().nack_retransmitted, 1u);
+}
+
+// verifies: REQ-MEDIA-031
+TEST(SfuForwarder, CacheHoldsAtMostItsBoundPerStream) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  const uint32_t n = static_cast<uint32_t>(media::kRetransmitCachePackets) + 88;
+  for (uint32_t seq = 0; seq < n; ++seq) {
+    ASSERT_EQ(h.send(11, header_of(MediaKind::kVideo, 0, seq), kFrame).size(), 1u);
+  }
+  EXPECT_EQ(h.fwd.cached_packets(11), media::kRetransmitCachePackets);
+  // seq 0 was evicted by seq 512; 100 and the newest are still there.
+  auto out = h.feedback(12, nack(Harness::streams_of(11).video, {0, 87, 88, 100, n - 1}));
+  EXPECT_EQ(out.size(), 3u);
+  EXPECT_EQ(h.fwd.counters().nack_missed, 2u);
+}
+
+// verifies: REQ-MEDIA-032
+TEST(SfuForwarder, RetransmissionsPerRequesterAreBudgeted) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  for (uint32_t seq = 0; seq < media::kRetransmitCachePackets; ++seq) {
+    ASSERT_EQ(h.send(11, header_of(MediaKind::kVideo, 0, seq), kFrame).size(), 1u);
+  }
+  size_t sent = 0;
+  for (uint32_t round = 0; round < 8; ++round) {
+    std::vector<uint32_t> seqs;
+    for (uint32_t i = 0; i < media::kMaxNackSeqs; ++i) {
+      seqs.push_back(round * 64 + i);
+    }
+    sent += h.feedback(12, nack(Harness::streams_of(11).video, seqs), 5000 + round).size();
+  }
+  EXPECT_EQ(sent, media::kMaxRetransmitsPerSecond);
+  EXPECT_EQ(h.fwd.counters().nack_rate_limited, 8 * media::kMaxNackSeqs - sent);
+  // A second later the budget is back.
+  EXPECT_EQ(h.feedback(12, nack(Harness::streams_of(11).video, {1, 2}), 6000).size(), 2u);
+}
+
+// verifies: REQ-MEDIA-031
+TEST(SfuForwarder, CacheIsWipedWhenItsOwnerLeaves) {
+  Harness h;
+  h.join(1, 11, kAll);
+  h.join(1, 12, kAll);
+  ASSERT_EQ(h.send(11, header_of(MediaKind::kVideo, 0, 1), kFrame).size(), 1u);
+  EXPECT_EQ(h.fwd.cached_packets(11), 1u);
+  ASSERT_TRUE(h.fwd.remove_participant(11));
+  EXPECT_EQ(h.fwd.cached_packets(11), 0u);
+  EXPECT_TRUE(h.feedback(12, nack(Harness::streams_of(11).video, {1})).empty());
+  EXPECT_EQ(h.fwd.counters().feedback_foreign, 1u);
+  // A new participant given the same stream ids starts with an empty cache.
+  ASSERT_TRUE(
+      h.fwd.add_participant(1, 5, kAll, make_path(HopRole::kServer, 14), Harness::streams_of(11)));
+  EXPECT_TRUE(h.feedback(12, nack(Harness::streams_of(11).video, {1})).empty());
+  EXPECT_EQ(h.fwd.counters().nack_missed, 1u);
 }
 
 }  // namespace

@@ -47,6 +47,8 @@ dscp_video = 32
 dscp_keepalive = 8
 last_n_audio = 5
 active_window_ms = 2000
+ws_packets_per_second = 300
+ws_packet_burst = 150
 )";
 
 // message_of parses `text` as "conclave.toml" and returns the error message
@@ -88,9 +90,12 @@ TEST(Config, parses_every_key) {
   EXPECT_EQ(c->media.dscp_keepalive, 8u);
   EXPECT_EQ(c->media.last_n_audio, 5u);
   EXPECT_EQ(c->media.active_window_ms, 2000u);
+  EXPECT_EQ(c->media.ws_packets_per_second, 300u);
+  EXPECT_EQ(c->media.ws_packet_burst, 150u);
 }
 
 // verifies: REQ-MEDIA-024
+// verifies: REQ-SIG-057
 TEST(Config, media_defaults_and_ranges) {
   auto c = parse_config("[server]\ndata_dir = \"d\"\n", "f");
   ASSERT_TRUE(c.has_value());
@@ -100,6 +105,11 @@ TEST(Config, media_defaults_and_ranges) {
   EXPECT_EQ(c->media.dscp_keepalive, 0u);
   EXPECT_EQ(c->media.last_n_audio, 3u);
   EXPECT_EQ(c->media.active_window_ms, 1000u);
+  EXPECT_EQ(c->media.ws_packets_per_second, 400u);
+  EXPECT_EQ(c->media.ws_packet_burst, 200u);
+  EXPECT_NE(message_of("[server]\ndata_dir = \"d\"\n[media]\nws_packets_per_second = 0\n")
+                .find("key 'ws_packets_per_second'"),
+            std::string::npos);
   // A codepoint has six bits; last-N is at least one speaker.
   EXPECT_NE(
       message_of("[server]\ndata_dir = \"d\"\n[media]\ndscp_audio = 64\n").find("key 'dscp_audio'"),
