@@ -544,6 +544,7 @@ int main(int argc, char** argv) {
   int port = -1;
   int admin_port = -1;
   int media_port = -1;
+  int media_advertised_port = -1;
   std::string ready_file;
   app.add_option("--config", config_file, "configuration file (docs/configuration.md)");
   app.add_option("--data-dir", data_dir, "data directory when no --config is given")
@@ -552,6 +553,10 @@ int main(int argc, char** argv) {
   app.add_option("--port", port, "signaling port, 0 for any free port (overrides the config)");
   app.add_option("--admin-port", admin_port, "admin port, 0 for any free port");
   app.add_option("--media-port", media_port, "media UDP port, 0 for any free port");
+  app.add_option("--media-advertised-port", media_advertised_port,
+                 "UDP port clients are told to send media to (a port forwarding in front of the "
+                 "server); 0: the media port")
+      ->check(CLI::Range(0, 65535));
   app.add_option("--ready-file", ready_file,
                  "write {\"port\", \"admin_port\", \"media_port\", \"fingerprint\"} here once "
                  "listening");
@@ -638,6 +643,9 @@ int main(int argc, char** argv) {
   }
   if (media_port >= 0) {
     config.media.udp_port = static_cast<uint16_t>(media_port);
+  }
+  if (media_advertised_port >= 0) {
+    config.media.advertised_port = static_cast<uint16_t>(media_advertised_port);
   }
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });

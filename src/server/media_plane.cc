@@ -62,6 +62,7 @@ MediaPlane::MediaPlane(Key, const store::MediaConfig& config,
     : dscp_{config.dscp_audio, config.dscp_video, config.dscp_keepalive},
       socket_(std::move(socket)),
       udp_port_(udp_port),
+      advertised_port_(config.advertised_port != 0 ? config.advertised_port : udp_port),
       exporter_(std::move(exporter)),
       sink_(std::move(sink)),
       forwarder_(sfu::ForwarderConfig{config.last_n_audio, config.active_window_ms}),
@@ -153,7 +154,8 @@ void MediaPlane::add_path(const std::string& meeting_id, const MediaMember& m) {
   info.path_id = *path_id;
   info.audio_stream_id = streams.audio;
   info.video_stream_id = streams.video;
-  info.udp_port = udp_port_;
+  // implements: REQ-MEDIA-033
+  info.udp_port = advertised_port_;
   next_stream_ += 2;
   by_connection_[m.connection] = PathRecord{*path_id, meeting_id};
   by_path_[*path_id] = m.connection;

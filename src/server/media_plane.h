@@ -140,6 +140,7 @@ class MediaPlane {
   media::DscpConfig dscp_;
   std::unique_ptr<media::UdpSocket> socket_;
   uint16_t udp_port_;
+  uint16_t advertised_port_;  // what MediaPath tells clients
   Exporter exporter_;
   SignalingSink sink_;
   sfu::Forwarder forwarder_;

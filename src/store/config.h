@@ -58,6 +58,9 @@ struct MediaConfig {
   // (spec/07 "WebSocket fallback"), apart from the signaling budget.
   uint32_t ws_packets_per_second = 400;
   uint32_t ws_packet_burst = 200;
+  // The UDP port clients are told to send to, when a port forwarding or
+  // NAT in front of the server maps another port to udp_port; 0: udp_port.
+  uint16_t advertised_port = 0;
   bool operator==(const MediaConfig&) const = default;
 };
 

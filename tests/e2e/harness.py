@@ -128,9 +128,26 @@ def wait_media(p, sender, kind, n):
         if time.time() > deadline:
             raise Failure(f"{p.name}: only {got} {kind} frames from {sender} after {WAIT}s (want {n})")
         time.sleep(0.5)
-def start_server(server_bin, data, logs, ready):
 
 
+def check_recordings(paths):
+    """Reads each recording with the reference tools (opusinfo for Ogg Opus,
+    vpxdec for IVF); returns [(ok, what)]."""
+    results = []
+    for path in paths:
+        tool = ["opusinfo", path] if path.endswith(".opus") else \
+            ["vpxdec", "--i420", "--summary", "-o", "/dev/null", path]
+        if not shutil.which(tool[0]):
+            results.append((False, f"{tool[0]} is installed (scripts/install-deps.sh) to check {path}"))
+            continue
+        r = subprocess.run(tool, capture_output=True, text=True)
+        out = r.stdout + r.stderr
+        ok = r.returncode == 0 and "error" not in out.lower() and "warning" not in out.lower()
+        results.append((ok, f"{tool[0]} reads {path.rsplit('/', 1)[-1]}" + ("" if ok else f": {out.strip()[-300:]}")))
+    return results
+
+
+def start_server(server_bin, data, logs, ready, extra=()):
     """Starts conclave-server on free loopback ports; returns (process, ready info)."""
     if ready.exists():
         ready.unlink()

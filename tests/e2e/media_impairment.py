@@ -16,8 +16,11 @@ Usage: media_impairment.py --build BUILD_DIR [--keep DIR] [--seconds N]
 """
 import argparse
 import json
+import re
 import shutil
+import ssl
 import sys
+import urllib.request
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +28,17 @@ from pathlib import Path
 from harness import (Failure, Participant, check_recordings, media_count, run, start_server, stats,
                      stop_server, wait_media)
 from impairment import ImpairmentProxy
+
+
+def server_metrics(admin_port):
+    """The server's Prometheus counters (the admin listener on loopback; its
+    certificate is the server's self-signed one)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with urllib.request.urlopen(f"https://127.0.0.1:{admin_port}/metrics", context=context, timeout=10) as r:
+        text = r.read().decode()
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(conclave_\w+) (\d+)$", text, re.M)}
 
 
 def main():
@@ -74,8 +88,8 @@ def main():
         bob = join("bob", ["--link", meeting["link"]])
         host.wait_for(lambda e: e["event"] == "waiting" and len(e.get("entries", [])) == 2, "two waiting")
         host.cmd("admit all")
-        for p in (alice, bob):
-            p.wait_for(lambda e: e["event"] == "admitted", "admission")
+        for p in (host, alice, bob):
+            p.wait_for(lambda e: e["event"] == "epoch" and len(e.get("members", [])) == 3, "three members")
         host.cmd("grant alice speak")
         for p in (host, alice, bob):
             p.wait_for(lambda e: e["event"] == "epoch" and any(m.get("name") == "alice" and m.get("speaking")
@@ -86,11 +100,15 @@ def main():
                 wait_media(p, s, "video", 5)
         time.sleep(args.seconds)
         final = {p.name: stats(p) for p in (host, alice, bob)}
+        metrics = server_metrics(info["admin_port"])
     finally:
         for p in participants:
             p.stop()
         proxy.stop()
         stop_server(server)
+        for p in participants:
+            p.pump()
+            (logs / f"{p.name}.events.json").write_text("\n".join(json.dumps(e) for e in p.events))
 
     c = proxy.counts
     check(c["lost"] > 0 and c["duplicated"] > 0 and c["delayed"] > 0,
@@ -115,7 +133,11 @@ def main():
     check(concealed > 0, f"lost audio was concealed ({concealed} frames)")
     check(nacks > 0 and recovered > 0,
           f"receivers asked for lost video packets ({nacks} NACKs) and recovered {recovered} (retransmitted or reordered)")
-    print(f"keyframe requests sent: {plis}")
+    check(metrics.get("conclave_media_retransmitted_total", 0) > 0,
+          f"the SFU re-sent cached packets ({metrics.get('conclave_media_retransmitted_total')})")
+    check(plis > 0 and metrics.get("conclave_media_pli_forwarded_total", 0) > 0,
+          f"receivers asked for keyframes ({plis}) and the SFU forwarded "
+          f"{metrics.get('conclave_media_pli_forwarded_total')} to the senders")
     recordings = [e["path"] for p in participants for e in p.events if e["event"] == "recording"]
     check(len(recordings) >= 6, f"recordings were written ({len(recordings)})")
     for ok, what in check_recordings(recordings):
