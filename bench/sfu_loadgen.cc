@@ -195,12 +195,17 @@ PathPair make_paths(uint32_t path_id) {
 }
 
 // Client is one participant's end: its socket and its client-role path.
+// Client c (counting from 0 over all rooms) owns streams 2c+1 (audio) and
+// 2c+2 (video): the forwarder drops packets on anyone else's stream id.
 struct Client {
   std::unique_ptr<UdpSocket> sock;
   PeerAddress addr;
   MediaPath path;
   size_t room = 0;
 };
+sfu::Streams streams_of(size_t client) {
+  return sfu::Streams{static_cast<uint32_t>(2 * client + 1), static_cast<uint32_t>(2 * client + 2)};
+}
 
 // ---------------------------------------------------------------------------
 // The SFU media loop under test.
@@ -582,14 +587,15 @@ class Traffic {
 // SFU as fast as the socket takes them, from its own thread.
 class Flood {
  public:
-  Flood(Client& c, PeerAddress sfu, int cpu) : client_(c) {
-    thread_ = std::thread([this, sfu, cpu] {
+  // `video_stream` is the client's own video stream id.
+  Flood(Client& c, uint32_t video_stream, PeerAddress sfu, int cpu) : client_(c) {
+    thread_ = std::thread([this, video_stream, sfu, cpu] {
       (void)pin_to_cpu(cpu);
       std::array<Bytes, media::kMaxUdpBatch> bufs;
       std::array<SendItem, media::kMaxUdpBatch> items{};
       Bytes frame(sframe_len_for(kSaturatingLen), 0x5a);
       MediaHeader h;
-      h.stream_id = 1;
+      h.stream_id = video_stream;
       h.kind = MediaKind::kVideo;
       while (!stop_.load(std::memory_order_relaxed)) {
         for (size_t i = 0; i < bufs.size(); ++i) {
@@ -654,7 +660,7 @@ struct Setup {
         const PeerAddress addr = must(sock->local_address(), "client address");
         const bool pub = i < publishers;
         must(fwd->add_participant(room + 1, static_cast<uint32_t>(i), sfu::Rights{pub, pub},
-                                  std::move(paths.server)),
+                                  std::move(paths.server), streams_of(clients.size())),
              "add participant");
         clients.push_back(Client{std::move(sock), addr, std::move(paths.client), room});
         ++path_id;
@@ -745,7 +751,7 @@ Saturation run_saturation(const Options& opt, Json& rows) {
       }
       SfuRun sr;
       {
-        const Flood flood(s.clients[0], s.sfu_addr, opt.client_cpu);
+        const Flood flood(s.clients[0], streams_of(0).video, s.sfu_addr, opt.client_cpu);
         SfuLoop loop(*s.sfu_sock, *s.fwd);
         sr = loop.run(mode, opt.seconds, true, false);
       }
@@ -857,7 +863,7 @@ std::vector<LatencyPoint> run_latency(const Options& opt, double max_in_per_s, J
     for (int rep = 0; rep < opt.common.reps; ++rep) {
       Setup s(1, kFanout + 1, 1, true);
       std::vector<bool> readers = readers_of(s, [](size_t c) { return c == 1; });
-      std::vector<Stream> streams{Stream{0, 1, saturating(rate), 0, 0, 0}};
+      std::vector<Stream> streams{Stream{0, streams_of(0).video, saturating(rate), 0, 0, 0}};
       Traffic traffic(s.clients, std::move(streams), readers, s.sfu_addr);
       auto [sr, tr] = run_paced(s, traffic, opt.seconds, opt.client_cpu, true);
       const uint64_t drops = udp_drops(s.sfu_addr.port);
@@ -1039,19 +1045,28 @@ double run_memory(Json& rows) {
     client_paths.push_back(must(MediaPath::create(HopRole::kClient, id, secret), "client path"));
     secrets.push_back(std::move(secret));
   }
-  // Pre-sealed packets: one keepalive and one media packet per client.
-  std::vector<Bytes> keepalives, media_packets;
+  // Pre-sealed packets: one keepalive per client, and enough media packets
+  // per client to fill its stream's retransmission cache, so that the
+  // figure is the steady state (the cache holds the last
+  // kRetransmitCachePackets forwarded packets of a stream).
+  std::vector<Bytes> keepalives;
+  std::vector<std::vector<Bytes>> media_packets(kStreams);
   Bytes frame(sframe_len_for(kSaturatingLen), 0x22);
-  for (MediaPath& c : client_paths) {
+  for (size_t i = 0; i < client_paths.size(); ++i) {
+    MediaPath& c = client_paths[i];
     Bytes ka(media::kMinPacketLen);
     ka.resize(must(c.seal_keepalive(ka), "keepalive"));
     keepalives.push_back(std::move(ka));
-    Bytes m(media::kMaxPacketLen);
-    MediaHeader h;
-    h.stream_id = 1;
-    h.kind = MediaKind::kVideo;
-    m.resize(must(c.seal_media(m, h, frame), "seal"));
-    media_packets.push_back(std::move(m));
+    for (uint32_t seq = 0; seq < media::kRetransmitCachePackets; ++seq) {
+      Bytes m(media::kMaxPacketLen);
+      MediaHeader h;
+      h.stream_id = streams_of(i).video;
+      h.kind = MediaKind::kVideo;
+      h.flags = media::kFlagFrameStart | media::kFlagFrameEnd;
+      h.stream_seq = seq;
+      m.resize(must(c.seal_media(m, h, frame), "seal"));
+      media_packets[i].push_back(std::move(m));
+    }
   }
   const size_t before = heap_in_use();
   {
@@ -1060,7 +1075,8 @@ double run_memory(Json& rows) {
       must(fwd.add_participant(
                i / kPerRoom + 1, static_cast<uint32_t>(i % kPerRoom), sfu::Rights{true, true},
                must(MediaPath::create(HopRole::kServer, static_cast<uint32_t>(i + 1), secrets[i]),
-                    "server path")),
+                    "server path"),
+               streams_of(i)),
            "add");
     }
     for (size_t i = 0; i < kStreams; ++i) {
@@ -1070,15 +1086,19 @@ double run_memory(Json& rows) {
     size_t copies = 0;
     for (size_t i = 0; i < kStreams; ++i) {
       const PeerAddress from = PeerAddress::ipv4({127, 0, 0, 1}, static_cast<uint16_t>(10000 + i));
-      copies += fwd.on_packet(media_packets[i], from, 2).size();
+      for (const Bytes& m : media_packets[i]) {
+        copies += fwd.on_packet(m, from, 2).size();
+      }
     }
     const size_t after = heap_in_use();
     const double per_stream =
         static_cast<double>(after > before ? after - before : 0) / static_cast<double>(kStreams);
     std::printf(
-        "\nmemory: %zu streams (%zu rooms x %zu), %zu copies forwarded; forwarder heap "
-        "%.1f kB in all, %.0f B per forwarded stream (mallinfo2)\n",
-        kStreams, kRooms, kPerRoom, copies, static_cast<double>(after - before) / 1024, per_stream);
+        "\nmemory: %zu streams (%zu rooms x %zu), %zu copies forwarded, retransmission caches "
+        "full (%zu packets each); forwarder heap %.1f kB in all, %.0f B per forwarded stream "
+        "(mallinfo2)\n",
+        kStreams, kRooms, kPerRoom, copies, media::kRetransmitCachePackets,
+        static_cast<double>(after - before) / 1024, per_stream);
     rows.push_back(Json{{"scenario", "memory"},
                         {"streams", kStreams},
                         {"heap_bytes_before", before},

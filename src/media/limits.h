@@ -46,11 +46,12 @@ inline constexpr uint64_t kPliIntervalMs = 250;
 // Forwarded video packets the SFU keeps per sender stream for
 // retransmission: the slot of a packet is its stream_seq modulo this value.
 // REQ-MEDIA-031
-inline constexpr size_t kRetransmitCachePackets = 512;
+inline constexpr size_t kRetransmitCachePackets = 64;
 // Packets the SFU re-sends to one requester per second of NACKs.
 // REQ-MEDIA-032
 inline constexpr uint64_t kMaxRetransmitsPerSecond = 500;
 
+static_assert(kRetransmitCachePackets >= kMaxNackSeqs, "one NACK can name the whole cache");
 static_assert(kMaxNackSeqs * 4 < 16384, "a NACK's vector prefix is at most two bytes");
 static_assert(kMaxPacketLen <= 2048, "kHopSequenceLimit assumes packets of at most 2^7 blocks");
 

@@ -657,7 +657,8 @@ TEST(SfuForwarder, CacheHoldsAtMostItsBoundPerStream) {
     ASSERT_EQ(h.send(11, header_of(MediaKind::kVideo, 0, seq), kFrame).size(), 1u);
   }
   EXPECT_EQ(h.fwd.cached_packets(11), media::kRetransmitCachePackets);
-  // seq 0 was evicted by seq 512; 100 and the newest are still there.
+  // seq 0 was evicted by seq kRetransmitCachePackets; 88, 100 and the
+  // newest are still there.
   auto out = h.feedback(12, nack(Harness::streams_of(11).video, {0, 87, 88, 100, n - 1}));
   EXPECT_EQ(out.size(), 3u);
   EXPECT_EQ(h.fwd.counters().nack_missed, 2u);
@@ -675,7 +676,7 @@ TEST(SfuForwarder, RetransmissionsPerRequesterAreBudgeted) {
   for (uint32_t round = 0; round < 8; ++round) {
     std::vector<uint32_t> seqs;
     for (uint32_t i = 0; i < media::kMaxNackSeqs; ++i) {
-      seqs.push_back(round * 64 + i);
+      seqs.push_back(i);  // cached: kRetransmitCachePackets >= kMaxNackSeqs
     }
     sent += h.feedback(12, nack(Harness::streams_of(11).video, seqs), 5000 + round).size();
   }
