@@ -36,20 +36,17 @@ std::string rights_list(uint8_t rights) {
 }
 
 std::string json_words(const std::string& comma_list) {
-  std::string out = "[";
+  JsonArray out;
   size_t start = 0;
   while (start < comma_list.size()) {
     size_t end = comma_list.find(',', start);
     if (end == std::string::npos) {
       end = comma_list.size();
     }
-    if (out.size() > 1) {
-      out += ",";
-    }
-    out += JsonLine::quote(comma_list.substr(start, end - start));
+    out.add(JsonLine::quote(comma_list.substr(start, end - start)));
     start = end + 1;
   }
-  return out + "]";
+  return out.done();
 }
 
 std::string member_json(const client::MemberInfo& m) {
@@ -148,36 +145,33 @@ std::string event_json(const client::Event& e) {
       j.num("epoch", e.epoch);
       break;
     case EventType::kWaiting: {
-      std::string list = "[";
+      JsonArray list;
       for (const auto& w : e.waiting) {
-        if (list.size() > 1) {
-          list += ",";
-        }
-        list += JsonLine()
-                    .str("name", w.name)
-                    .str("identity", w.identity)
-                    .boolean("verified", w.verified)
-                    .num("denials", w.denials)
-                    .done();
+        list.add(JsonLine()
+                     .str("name", w.name)
+                     .str("identity", w.identity)
+                     .boolean("verified", w.verified)
+                     .num("denials", w.denials)
+                     .done());
       }
-      j.raw("entries", list + "]");
+      j.raw("entries", list.done());
       break;
     }
     case EventType::kEpoch: {
-      std::string list = "[";
+      JsonArray list;
       for (const auto& m : e.members) {
-        list += (list.size() > 1 ? "," : "") + member_json(m);
+        list.add(member_json(m));
       }
-      j.num("epoch", e.epoch).raw("members", list + "]").str("code", e.code);
+      j.num("epoch", e.epoch).raw("members", list.done()).str("code", e.code);
       j.boolean("muted_all", e.muted_all);
       break;
     }
     case EventType::kRoster: {
-      std::string list = "[";
+      JsonArray list;
       for (const auto& m : e.members) {
-        list += (list.size() > 1 ? "," : "") + member_json(m);
+        list.add(member_json(m));
       }
-      j.num("epoch", e.epoch).raw("members", list + "]");
+      j.num("epoch", e.epoch).raw("members", list.done());
       break;
     }
     case EventType::kRights:

@@ -29,4 +29,20 @@ class JsonLine {
   std::string out_ = "{";
 };
 
+// JsonArray builds a JSON array from elements that are already JSON.
+class JsonArray {
+ public:
+  JsonArray& add(std::string_view element) {
+    if (out_.size() > 1) {
+      out_ += ',';
+    }
+    out_ += element;
+    return *this;
+  }
+  std::string done() const { return out_ + "]"; }
+
+ private:
+  std::string out_ = "[";
+};
+
 }  // namespace conclave::cli

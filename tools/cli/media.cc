@@ -866,24 +866,23 @@ uint64_t MediaEngine::frames_decrypted_from(std::string_view from) const {
 }
 
 std::string MediaEngine::summary_json() const {
-  std::string sent = "[";
+  JsonArray sent;
   for (const Outgoing* out : {audio_out_.get(), video_out_.get()}) {
     if (out == nullptr || !out->sender) {
       continue;
     }
     const cm::SendStats& s = out->sender->stats();
-    sent += (sent.size() > 1 ? "," : "") + JsonLine()
-                                               .str("kind", media::to_string(out->kind))
-                                               .num("frames", s.frames_sent)
-                                               .num("keyframes", s.keyframes_sent)
-                                               .num("packets", s.packets_sent)
-                                               .num("bytes", s.bytes_sent)
-                                               .num("held_no_floor", out->held_no_floor)
-                                               .num("errors", out->send_errors + s.frames_failed)
-                                               .done();
+    sent.add(JsonLine()
+                 .str("kind", media::to_string(out->kind))
+                 .num("frames", s.frames_sent)
+                 .num("keyframes", s.keyframes_sent)
+                 .num("packets", s.packets_sent)
+                 .num("bytes", s.bytes_sent)
+                 .num("held_no_floor", out->held_no_floor)
+                 .num("errors", out->send_errors + s.frames_failed)
+                 .done());
   }
-  sent += "]";
-  std::string received = "[";
+  JsonArray received;
   for (const auto& [id, in] : incoming_) {
     const cm::ReceiveStats* s = receiver_->stats(id);
     const cm::DepacketizerCounters* pc = receiver_->packet_counters(id);
@@ -922,9 +921,8 @@ std::string MediaEngine::summary_json() const {
       line.num("packets_missing", nack->second.counters().missing)
           .num("packets_recovered", nack->second.counters().recovered);
     }
-    received += (received.size() > 1 ? "," : "") + line.done();
+    received.add(line.done());
   }
-  received += "]";
   JsonLine epochs;
   for (const auto& [epoch, count] : decrypted_by_epoch_) {
     epochs.num(std::to_string(epoch), count);
@@ -940,8 +938,8 @@ std::string MediaEngine::summary_json() const {
       .num("keyframe_requests_sent", keyframe_requests_sent_)
       .num("keyframe_requests_received", keyframe_requests_received_)
       .num("nacks_sent", nacks_sent_)
-      .raw("sent", sent)
-      .raw("received", received)
+      .raw("sent", sent.done())
+      .raw("received", received.done())
       .done();
 }
 
