@@ -36,6 +36,7 @@ class Participant:
                 ev = json.loads(line)
             except json.JSONDecodeError:
                 ev = {"event": "unparsed", "text": line}
+            ev["_t"] = time.monotonic()  # when the line arrived (bench/join_latency.py)
             self.q.put(ev)
         self.q.put({"event": "__eof__"})
 
