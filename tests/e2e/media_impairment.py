@@ -130,7 +130,9 @@ def main():
     nacks = sum(s["nacks_sent"] for s in final.values())
     plis = sum(s["keyframe_requests_sent"] for s in final.values())
     check(lost > 0, f"receivers saw packet loss ({lost} packets)")
-    check(concealed > 0, f"lost audio was concealed ({concealed} frames)")
+    fec = sum(r.get("fec_recovered", 0) for s in final.values() for r in s["received"])
+    check(concealed > 0 and fec > 0,
+          f"lost audio was concealed ({concealed} frames, {fec} of them rebuilt from Opus in-band FEC)")
     check(nacks > 0 and recovered > 0,
           f"receivers asked for lost video packets ({nacks} NACKs) and recovered {recovered} (retransmitted or reordered)")
     check(metrics.get("conclave_media_retransmitted_total", 0) > 0,

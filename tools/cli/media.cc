@@ -205,6 +205,7 @@ struct MediaEngine::Incoming {
   std::optional<uint64_t> next_play_ms;
   uint64_t decoded = 0;
   uint64_t concealed = 0;
+  uint64_t fec_recovered = 0;  // of the concealed, rebuilt from in-band FEC
   uint64_t decode_errors = 0;
   uint64_t first_epoch = 0;
   uint64_t last_epoch = 0;
@@ -699,7 +700,12 @@ void MediaEngine::play_out(client::Session& session, uint64_t now_ms) {
         } else if (out.kind == cm::AudioOut::Kind::kConceal ||
                    out.kind == cm::AudioOut::Kind::kStretch) {
           ++in.concealed;
-          if (in.opus) {
+          if (in.opus && !out.frame.empty()) {
+            // The next frame is here: rebuild the lost one from its FEC.
+            if (in.opus->recover_fec(out.frame)) {
+              ++in.fec_recovered;
+            }
+          } else if (in.opus) {
             (void)in.opus->conceal();
           }
           // An Opus packet of one TOC byte (code 0) carries an empty frame:
@@ -903,6 +909,7 @@ std::string MediaEngine::summary_json() const {
         .raw("dropped", dropped.done())
         .num("frames_decoded", in->decoded)
         .num("concealed", in->concealed)
+        .num("fec_recovered", in->fec_recovered)
         .num("late",
              in->kind == MediaKind::kAudio ? in->audio.counters().late : in->video.counters().late)
         .num("keyframe_requests", in->video.counters().keyframe_requests)

@@ -95,6 +95,10 @@ AudioOut AudioJitterBuffer::pop() {
     }
     out.kind = AudioOut::Kind::kConceal;
     ++counters_.concealed;
+    // The next frame, if held, carries the missing one's in-band FEC.
+    if (const auto next = frames_.find(next_ + 1); next != frames_.end()) {
+      out.frame = next->second;
+    }
   }
   out.frame_number = static_cast<uint32_t>(next_);
   ++next_;

@@ -15,8 +15,9 @@ namespace conclave::client::media {
 struct AudioOut {
   enum class Kind : uint8_t {
     kFrame,    // decode `frame`
-    kConceal,  // frame `frame_number` is missing: conceal it (PLC, or FEC
-               // from the next frame if the decoder has it)
+    kConceal,  // frame `frame_number` is missing: conceal it; `frame` is a
+               // copy of the next frame when it is held, whose in-band FEC
+               // can rebuild the missing one (else PLC)
     kSilence,  // nothing is playing (not started, or idle after a pause)
     kStretch,  // play 20 ms of concealment that consumes no frame: the
                // playout delay grows by one frame (after a late frame)
