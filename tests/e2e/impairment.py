@@ -4,6 +4,7 @@ random generator, in both directions. Each client gets its own upstream
 socket, as behind a NAT, so the server sees one address per client.
 
 Loopback only; it runs until stop()."""
+import collections
 import heapq
 import random
 import select
@@ -17,8 +18,7 @@ class ImpairmentProxy:
         self.loss, self.duplicate, self.reorder = loss, duplicate, reorder
         self.max_delay = max_delay_ms / 1000.0
         self.rng = random.Random(seed)
-        self.listen = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.listen.bind(("127.0.0.1", 0))
+        self.listen = self._socket()
         self.port = self.listen.getsockname()[1]
         self.upstream_addr = None
         self.clients = {}  # client address -> upstream socket
@@ -26,8 +26,19 @@ class ImpairmentProxy:
         self.queue = []  # (due, n, socket, data, address)
         self.n = 0
         self.counts = {"in": 0, "lost": 0, "duplicated": 0, "delayed": 0, "out": 0}
+        # The IP TOS bytes seen: clients -> server and server -> clients
+        # (DSCP << 2: EF 0xb8, AF41 0x88).
+        self.tos_up = collections.Counter()
+        self.tos_down = collections.Counter()
         self.stopping = False
         self.thread = None
+
+    @staticmethod
+    def _socket():
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_RECVTOS, 1)
+        s.bind(("127.0.0.1", 0))
+        return s
 
     def start(self, upstream_port):
         self.upstream_addr = ("127.0.0.1", upstream_port)
@@ -71,16 +82,19 @@ class ImpairmentProxy:
             now = time.monotonic()
             for s in readable:
                 try:
-                    data, addr = s.recvfrom(65535)
+                    data, ancillary, _, addr = s.recvmsg(65535, socket.CMSG_SPACE(1))
                 except OSError:
                     continue
+                tos = next((c[2][0] for c in ancillary
+                            if c[0] == socket.IPPROTO_IP and c[1] == socket.IP_TOS and c[2]), None)
                 if s is self.listen:
+                    self.tos_up[tos] += 1
                     up = self.clients.get(addr)
                     if up is None:
-                        up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                        up.bind(("127.0.0.1", 0))
+                        up = self._socket()
                         self.clients[addr] = up
                         self.by_socket[up] = addr
                     self._impair(up, data, self.upstream_addr, now)
                 else:
+                    self.tos_down[tos] += 1
                     self._impair(self.listen, data, self.by_socket[s], now)

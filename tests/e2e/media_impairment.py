@@ -113,6 +113,12 @@ def main():
     c = proxy.counts
     check(c["lost"] > 0 and c["duplicated"] > 0 and c["delayed"] > 0,
           f"the relay impaired the media: {c}")
+    # DSCP (TOS = DSCP << 2): EF for audio, AF41 for video and feedback, 0
+    # for keepalives, from the clients and from the server.
+    for direction, seen in (("clients -> server", proxy.tos_up), ("server -> clients", proxy.tos_down)):
+        marks = {hex(k) if k is not None else "none": v for k, v in seen.items()}
+        check(seen[0xb8] > 0 and seen[0x88] > 0 and set(seen) <= {0xb8, 0x88, 0x00},
+              f"{direction}: datagrams marked EF (audio) and AF41 (video) {marks}")
     expected = {"host": ["alice"], "alice": ["host"], "bob": ["host", "alice"]}
     for name, summary in final.items():
         check(summary["transport"] == "udp", f"{name}'s media went over UDP through the relay")

@@ -23,6 +23,7 @@
 #include "codec/y4m_reader.h"
 #include "core/reader.h"
 #include "events.h"
+#include "media/dscp.h"
 #include "media/limits.h"
 #include "media/packet.h"
 
@@ -492,7 +493,8 @@ void MediaEngine::send_feedback(client::Session& session, const media::Feedback&
     ++transmit_errors_;
     return;
   }
-  transmit(session, ByteView(sealed.data(), *n));
+  // Feedback concerns video streams only (keyframes and retransmissions).
+  transmit(session, ByteView(sealed.data(), *n), media::PacketType::kFeedback, MediaKind::kVideo);
 }
 
 // implements: REQ-CLIENT-034
@@ -654,16 +656,24 @@ void MediaEngine::send_frame(client::Session& session, Outgoing& out, ByteView e
       ++out.send_errors;
       continue;
     }
-    transmit(session, ByteView(sealed.data(), *n));
+    transmit(session, ByteView(sealed.data(), *n), media::PacketType::kMedia, out.kind);
   }
 }
 
-void MediaEngine::transmit(client::Session& session, ByteView sealed) {
+// implements: REQ-CLIENT-036
+void MediaEngine::transmit(client::Session& session, ByteView sealed, media::PacketType type,
+                           MediaKind kind) {
   if (using_ == MediaTransport::kWebSocket) {
     if (!session.send_media(sealed)) {
       ++transmit_errors_;
     }
     return;
+  }
+  // One socket (one NAT binding, one path address) carries every kind, so
+  // its codepoint is switched when the kind changes.
+  const uint8_t dscp = media::dscp_for(media::DscpConfig{}, type, kind);
+  if (dscp != socket_dscp_ && socket_->set_dscp(dscp)) {
+    socket_dscp_ = dscp;
   }
   const media::SendItem item{sealed, server_udp_};
   auto n = socket_->send_batch(std::span<const media::SendItem>(&item, 1));
@@ -787,7 +797,8 @@ void MediaEngine::keepalive(client::Session& session, uint64_t now_ms) {
   }
   auto n = path->seal_keepalive(sealed);
   if (n) {
-    transmit(session, ByteView(sealed.data(), *n));
+    transmit(session, ByteView(sealed.data(), *n), media::PacketType::kKeepalive,
+             MediaKind::kAudio);
   }
   const bool probing = using_ == MediaTransport::kUdp && !udp_answered_;
   next_keepalive_ms_ = now_ms + (probing ? kKeepaliveProbeMs : kKeepaliveIdleMs);

@@ -123,7 +123,8 @@ class MediaEngine {
   void send_video(client::Session& session, uint64_t now_ms);
   void send_frame(client::Session& session, Outgoing& out, ByteView encoded, uint64_t capture_ms,
                   bool keyframe);
-  void transmit(client::Session& session, ByteView sealed);
+  void transmit(client::Session& session, ByteView sealed, media::PacketType type,
+                media::MediaKind kind);
   void play_out(client::Session& session, uint64_t now_ms);
   void keepalive(client::Session& session, uint64_t now_ms);
   void send_feedback(client::Session& session, const media::Feedback& feedback);
@@ -151,6 +152,7 @@ class MediaEngine {
   bool finished_ = false;
   MediaTransport using_ = MediaTransport::kUdp;
   std::unique_ptr<media::UdpSocket> socket_;
+  std::optional<uint8_t> socket_dscp_;  // the codepoint the socket marks with now
   media::PeerAddress server_udp_;
   bool udp_answered_ = false;
   uint64_t start_ms_ = 0;
