@@ -5,11 +5,12 @@
 # The main job: conclave-server on embedded defaults (a fresh data
 # directory, a generated certificate, loopback ports) and a scripted meeting
 # of six `conclave` CLI clients over TLS: a host, five guests through the
-# waiting room, four admitted and one denied twice, the floor granted, chat
-# and an encrypted shared file, one guest excluded, equal security codes, the
+# waiting room, four admitted and one denied twice, end-to-end-encrypted
+# audio and video through the SFU (one guest over the WebSocket fallback),
+# the floor granted and revoked, chat and an encrypted shared file, one guest
+# excluded, equal security codes, recordings read by opusinfo and vpxdec, the
 # audit log verified. Then the cryptographic core against the official
-# vectors and the MLS interoperability matrix against ts-mls. Media (audio
-# and video through the SFU) arrives with issue #5.
+# vectors and the MLS interoperability matrix against ts-mls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
