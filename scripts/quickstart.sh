@@ -24,7 +24,10 @@ echo
 echo "Conclave $(git describe --always --dirty 2>/dev/null || echo '(no git)'): a scripted meeting"
 echo "(conclave-server and six conclave CLI processes over TLS 1.3 on loopback)"
 echo
-python3 tests/e2e/scripted_meeting.py --build build/dev --summary
+# The meeting's files stay in build/quickstart-meeting: the server's data, the
+# logs, and each participant's recordings of what it received.
+rm -rf build/quickstart-meeting
+python3 tests/e2e/scripted_meeting.py --build build/dev --summary --keep build/quickstart-meeting
 
 vectors="${CONCLAVE_VECTORS_DIR:-$(pwd)/../shared/vectors}"
 echo
@@ -46,5 +49,6 @@ python3 tests/interop/run_scenario.py --matrix --suites 1,2 \
   --impl conclave=build/dev/conclave-mls-peer \
   --impl ts-mls="node tests/interop/ts-mls-peer.mjs" | sed -n '/^=== matrix/,$p'
 echo
-echo "Not yet built: audio and video through the SFU (issue #5)."
+echo "The participants' recordings (Ogg Opus, IVF) are in build/quickstart-meeting/files/*/recordings;"
+echo "play them with e.g. opusdec, vpxdec or ffplay."
 echo "Run the whole test suite with: scripts/test.sh"
