@@ -132,6 +132,14 @@ JsonLine& JsonLine::raw(std::string_view k, std::string_view value) {
   return *this;
 }
 
+std::string error_text(const Error& e) {
+  std::string s = to_string(e.code);
+  if (e.detail != nullptr && e.detail[0] != '\0') {
+    s += std::string(": ") + e.detail;
+  }
+  return s;
+}
+
 std::string event_json(const client::Event& e) {
   using client::EventType;
   JsonLine j;

@@ -9,6 +9,8 @@
 namespace conclave::cli {
 
 std::string event_json(const client::Event& e);
+// error_text renders an error for a message: "code" or "code: detail".
+std::string error_text(const Error& e);
 std::string event_text(const client::Event& e);
 
 // JsonLine builds one flat-or-nested JSON object for output (never parsed

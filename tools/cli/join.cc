@@ -107,10 +107,7 @@ class Runner {
         std::cout << (o_.json ? n.json : n.text) << std::endl;
       });
       if (!engine) {
-        std::cerr << "conclave: media: " << to_string(engine.error().code)
-                  << (engine.error().detail != nullptr ? std::string(": ") + engine.error().detail
-                                                       : std::string())
-                  << "\n";
+        std::cerr << "conclave: media: " << error_text(engine.error()) << "\n";
         return kExitUsage;
       }
       media_ = std::move(engine).value();
@@ -304,11 +301,7 @@ class Runner {
         fail_line(line, c, "the session has ended");
         return kExitSessionEnded;
       }
-      std::string why = to_string(r.error().code);
-      if (r.error().detail != nullptr && r.error().detail[0] != '\0') {
-        why += std::string(": ") + r.error().detail;
-      }
-      fail_line(line, c, why);
+      fail_line(line, c, error_text(r.error()));
       return kExitScript;
     }
     return std::nullopt;

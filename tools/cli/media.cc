@@ -50,14 +50,6 @@ Result<Bytes> read_file(const std::string& path) {
   return data;
 }
 
-std::string error_text(const Error& e) {
-  std::string s = to_string(e.code);
-  if (e.detail != nullptr && e.detail[0] != '\0') {
-    s += std::string(": ") + e.detail;
-  }
-  return s;
-}
-
 // parse_uint reads a decimal number that fills `s`.
 std::optional<uint32_t> parse_uint(std::string_view s) {
   uint32_t v = 0;
@@ -431,7 +423,8 @@ void MediaEngine::install_epoch(const client::Session& session, uint64_t now_ms)
 }
 
 void MediaEngine::receive_udp(client::Session& session, uint64_t now_ms) {
-  std::vector<std::array<uint8_t, media::kMaxPacketLen>> buffers(kReceiveBatch);
+  std::vector<std::array<uint8_t, media::kMaxPacketLen>>& buffers = receive_buffers_;
+  buffers.resize(kReceiveBatch);
   std::array<media::RecvSlot, kReceiveBatch> slots;
   for (size_t batch = 0; batch < kMaxReceiveBatches; ++batch) {
     for (size_t i = 0; i < slots.size(); ++i) {
@@ -535,9 +528,12 @@ void MediaEngine::handle_frame(const client::Session& session, cm::ReceivedFrame
       if (!options_.record_dir.empty()) {
         // The senders' encoders all use the same profile, so a local one
         // tells the pre-skip their streams start with.
+        if (!opus_pre_skip_) {
+          auto probe = codec::OpusEncoder::create({});
+          opus_pre_skip_ = probe ? static_cast<uint16_t>(probe->lookahead()) : 0;
+        }
         codec::OggOpusConfig config;
-        auto probe = codec::OpusEncoder::create({});
-        in.pre_skip = probe ? static_cast<uint16_t>(probe->lookahead()) : 0;
+        in.pre_skip = *opus_pre_skip_;
         config.pre_skip = in.pre_skip;
         config.serial = frame.stream_id;
         auto w = codec::OggOpusWriter::create(config);

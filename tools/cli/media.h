@@ -8,6 +8,7 @@
 // few milliseconds, after it has fed the session what the server sent.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -29,6 +30,7 @@
 #include "codec/vp8_decoder.h"
 #include "codec/vp8_encoder.h"
 #include "core/result.h"
+#include "media/limits.h"
 #include "media/udp_socket.h"
 
 namespace conclave::cli {
@@ -146,6 +148,11 @@ class MediaEngine {
   // client::media::kMaxReceiveStreams).
   std::map<uint32_t, client::media::NackTracker> nacks_;
   std::vector<Bytes> ws_queue_;  // fallback packets, in order
+  // UDP receive buffers, kept between ticks.
+  std::vector<std::array<uint8_t, media::kMaxPacketLen>> receive_buffers_;
+  // The pre-skip of an Ogg Opus recording: the encoder delay of the Opus
+  // profile every sender uses (OpusEncoder::lookahead), learnt once.
+  std::optional<uint16_t> opus_pre_skip_;
 
   bool started_ = false;
   bool stopped_ = false;
