@@ -69,6 +69,8 @@ const char* to_string(EventType t) {
       return "rights";
     case EventType::kRoster:
       return "roster";
+    case EventType::kRecordingNotice:
+      return "recording_notice";
     case EventType::kChat:
       return "chat";
     case EventType::kFile:
@@ -425,7 +427,12 @@ void Session::on_admitted(const protocol::Admitted& m) {
         decode_all<mls::ExternalSender>(info_->external_sender, "ExternalSender",
                                         [](Reader& r) { return mls::parse_external_sender(r); });
     auto senders = sender ? mls::encode_external_senders({*sender}) : Result<Bytes>(sender.error());
-    auto roles = mls::initial_roles(bundle_->key_package.leaf_node.signature_key);
+    // implements: REQ-ROLES-011
+    // The profile's gates go into the group state at creation: from then
+    // on every member enforces them and nobody can lift them.
+    auto roles =
+        mls::initial_roles(bundle_->key_package.leaf_node.signature_key,
+                           mls::profile_flags(info_->allow_recording, info_->allow_gateways));
     if (!senders || !roles) {
       return refuse(EventType::kError, !senders ? senders.error() : roles.error(),
                     "creating the group");
@@ -570,7 +577,37 @@ std::vector<MemberInfo> Session::members() const {
   return out;
 }
 
+namespace {
+
+// labelled fills `e.recorders` and `e.gateways` from `members`.
+void labelled(const std::vector<MemberInfo>& members, Event& e) {
+  for (const MemberInfo& m : members) {
+    if ((m.roles & mls::kRoleRecorder) != 0) {
+      e.recorders.push_back(m.name);
+    }
+    if ((m.roles & mls::kRoleGateway) != 0) {
+      e.gateways.push_back(m.name);
+    }
+  }
+}
+
+}  // namespace
+
 void Session::after_epoch_change() {
+  // implements: REQ-CLIENT-037
+  // Every member announces a change of the labelled recorders and
+  // gateways, whoever made it: recording is never silent.
+  {
+    Event n;
+    n.type = EventType::kRecordingNotice;
+    n.epoch = group_->epoch();
+    labelled(members(), n);
+    if (n.recorders != last_recorders_ || n.gateways != last_gateways_) {
+      last_recorders_ = n.recorders;
+      last_gateways_ = n.gateways;
+      emit(std::move(n));
+    }
+  }
   Event e;
   e.type = EventType::kEpoch;
   e.epoch = group_->epoch();
@@ -600,6 +637,7 @@ void Session::roster() {
   e.type = EventType::kRoster;
   e.epoch = epoch();
   e.members = members();
+  labelled(e.members, e);
   emit(std::move(e));
 }
 
@@ -988,6 +1026,18 @@ Result<void> Session::exclude(std::string_view name) {
 Result<void> Session::grant(std::string_view name, Grant what, bool on) {
   CONCLAVE_TRY(require_moderator());
   CONCLAVE_TRY(find_member(name));
+  if (on && (what == Grant::kRecorder || what == Grant::kGateway)) {
+    // Every member would refuse the commit (REQ-ROLES-011); saying so here
+    // is clearer than a commit that fails later.
+    CONCLAVE_TRY_ASSIGN(const mls::ConclaveRoles roles,
+                        mls::roles_of(group_->context().extensions));
+    const uint8_t gate = what == Grant::kRecorder ? mls::kGroupNoRecorders : mls::kGroupNoGateways;
+    if ((roles.group_flags & gate) != 0) {
+      return Error(Err::kPolicyViolation, what == Grant::kRecorder
+                                              ? "the meeting's profile forbids recorders"
+                                              : "the meeting's profile forbids gateways");
+    }
+  }
   Op op;
   op.kind = OpKind::kRoles;
   op.target = std::string(name);
@@ -1175,6 +1225,12 @@ Result<void> Session::start_op(Op& op) {
                               case Grant::kCamera:
                                 rights = apply(rights, mls::kRightCameraRequested);
                                 break;
+                              case Grant::kRecorder:
+                                roles = apply(roles, mls::kRoleRecorder);
+                                break;
+                              case Grant::kGateway:
+                                roles = apply(roles, mls::kRoleGateway);
+                                break;
                             }
                             return mls::set_entry(r, key, roles, rights);
                           }));
@@ -1189,11 +1245,13 @@ Result<void> Session::start_op(Op& op) {
     }
     case OpKind::kMuteAll: {
       const bool on = op.on;
-      CONCLAVE_TRY_ASSIGN(mls::Proposal p,
-                          mls::roles_change(extensions, [on](mls::ConclaveRoles& r) {
-                            r.group_flags = on ? mls::kGroupMutedAll : 0;
-                            return Result<void>();
-                          }));
+      CONCLAVE_TRY_ASSIGN(
+          mls::Proposal p, mls::roles_change(extensions, [on](mls::ConclaveRoles& r) {
+            // The profile gates stay as they are.
+            r.group_flags = static_cast<uint8_t>((r.group_flags & ~mls::kGroupMutedAll) |
+                                                 (on ? mls::kGroupMutedAll : 0));
+            return Result<void>();
+          }));
       co.inline_proposals.push_back(std::move(p));
       break;
     }

@@ -91,21 +91,22 @@ class BlobStore {
 using SessionState = protocol::client_session::State;
 
 enum class EventType : uint8_t {
-  kSessionInfo,    // title, host
-  kAdmitted,       // epoch
-  kWaiting,        // waiting (moderators)
-  kEpoch,          // epoch, members, code
-  kRights,         // own rights changed (members[0] is this member)
-  kRoster,         // members (answer to roster())
-  kChat,           // from, text
-  kFile,           // from, name, path, sha256, size
-  kExcluded,       //
-  kDenied,         //
-  kBlocked,        //
-  kSecurityAlert,  // error_code, detail
-  kError,          // error_code, detail
-  kRejected,       // epoch
-  kClosed,         // detail, close_code
+  kSessionInfo,      // title, host
+  kAdmitted,         // epoch
+  kWaiting,          // waiting (moderators)
+  kEpoch,            // epoch, members, code
+  kRights,           // own rights changed (members[0] is this member)
+  kRoster,           // members, recorders, gateways (answer to roster())
+  kRecordingNotice,  // recorders, gateways: the labelled members changed
+  kChat,             // from, text
+  kFile,             // from, name, path, sha256, size
+  kExcluded,         //
+  kDenied,           //
+  kBlocked,          //
+  kSecurityAlert,    // error_code, detail
+  kError,            // error_code, detail
+  kRejected,         // epoch
+  kClosed,           // detail, close_code
 };
 const char* to_string(EventType t);
 
@@ -147,6 +148,9 @@ struct Event {
   bool muted_all = false;
   std::vector<MemberInfo> members;
   std::vector<WaitingInfo> waiting;
+  // Names of the members labelled recorder / gateway (SF-13).
+  std::vector<std::string> recorders;
+  std::vector<std::string> gateways;
 };
 
 // Rights a moderator grants or revokes.
@@ -154,6 +158,8 @@ enum class Grant : uint8_t {
   kSpeak,      // may_speak
   kModerator,  // the moderator role
   kCamera,     // camera_requested
+  kRecorder,   // the recorder label (refused where the profile forbids it)
+  kGateway,    // the gateway label (refused where the profile forbids it)
 };
 
 class Session {
@@ -335,6 +341,8 @@ class Session {
   std::deque<Bytes> own_messages_;
   uint8_t last_rights_ = 0;
   uint8_t last_roles_ = 0;
+  std::vector<std::string> last_recorders_;
+  std::vector<std::string> last_gateways_;
   size_t chats_received_ = 0;
   size_t files_received_ = 0;
   std::vector<Event> events_;

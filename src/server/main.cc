@@ -326,6 +326,10 @@ struct AdminArgs {
   std::string ca_key_file;
   uint32_t days = 365;
   std::string serial;
+  std::string profile;
+  std::string profile_from = "open";
+  bool allow_recording = false;
+  bool allow_gateways = false;
 };
 
 std::string format_time(uint64_t t) {
@@ -518,6 +522,26 @@ int admin_command(CLI::App& admin, const store::ServerConfig& config, const Admi
       std::cout << "revoked device certificate " << d->serial_hex << " of '" << d->username
                 << "': new sessions with it are refused; a moderator excludes it from running "
                    "meetings\n";
+    } else if (name == "profile-put") {
+      // An admin-defined profile: a copy of a base profile, with the SF-13
+      // gates as given (off unless asked for).
+      auto base = store->profile(args.profile_from);
+      if (!base) {
+        return fail("no profile named " + args.profile_from);
+      }
+      store::Store::Profile p = *base;
+      p.name = args.profile;
+      p.allow_recording = args.allow_recording;
+      p.allow_gateways = args.allow_gateways;
+      if (auto ok = store->put_profile(p); !ok) {
+        return fail(ok.error().code == Err::kPolicyViolation
+                        ? "a built-in profile cannot be changed"
+                        : "cannot store the profile (name: 1..64 of [A-Za-z0-9_-])");
+      }
+      (void)store->audit("profile_put", "", "", p.name, now);
+      std::cout << "profile " << p.name << " stored"
+                << (p.allow_recording ? " (recorders allowed)" : "")
+                << (p.allow_gateways ? " (gateways allowed)" : "") << "\n";
     } else if (name == "profile-list") {
       auto ps = store->profiles();
       if (!ps) {
@@ -526,8 +550,9 @@ int admin_command(CLI::App& admin, const store::ServerConfig& config, const Admi
       for (const auto& p : *ps) {
         std::cout << p.name << " suite=0x000" << p.cipher_suite
                   << (p.require_account ? " account" : "")
-                  << (p.require_device_cert ? " device-cert" : "") << (p.builtin ? " builtin" : "")
-                  << "\n";
+                  << (p.require_device_cert ? " device-cert" : "")
+                  << (p.allow_recording ? " recording" : "")
+                  << (p.allow_gateways ? " gateways" : "") << (p.builtin ? " builtin" : "") << "\n";
       }
     }
   }
@@ -586,6 +611,14 @@ int main(int argc, char** argv) {
       ->add_option("--meeting", a.meeting, "one meeting only");
   admin->add_subcommand("purge", "apply the retention settings now");
   admin->add_subcommand("profile-list", "list security profiles");
+  auto* profile_put = admin->add_subcommand(
+      "profile-put", "create or replace an admin-defined profile, copied from a base profile");
+  profile_put->add_option("name", a.profile)->required();
+  profile_put->add_option("--from", a.profile_from, "the base profile")->capture_default_str();
+  profile_put->add_flag("--allow-recording", a.allow_recording,
+                        "meetings may have labelled recorders (SF-13)");
+  profile_put->add_flag("--allow-gateways", a.allow_gateways,
+                        "meetings may have labelled gateways (SF-13)");
   admin->add_subcommand("ca-show", "print the organisation CA certificate (for --org-ca)");
   auto* issue = admin->add_subcommand(
       "device-issue", "certify a device's key for an account (secret profile); prints the PEM");

@@ -212,6 +212,8 @@ void MeetingRoom::join(ConnectionId id, JoinIdentity who, Clock::time_point, Out
   info.external_sender = external_sender_;
   info.blob_token = s.who.blob_token;
   info.meeting_title = settings_.title;
+  info.allow_recording = settings_.allow_recording;
+  info.allow_gateways = settings_.allow_gateways;
   out.audit.push_back({"auth_ok", name_of(s.who),
                        s.who.host ? "host" : (s.who.account.empty() ? "guest" : "account")});
   sessions_.emplace(id, std::move(s));
@@ -409,6 +411,21 @@ bool MeetingRoom::check_commit(Session& s, uint64_t envelope_epoch, const Inspec
         !only_own_hand_changes(mirror_->roles(), *after, own->signature_key)) {
       error(out, s.id, Err::kPolicyViolation, "only a moderator changes roles");
       return false;
+    }
+  }
+  if (in.commit->extensions.has_value()) {
+    // implements: REQ-ROLES-012
+    // Defence in depth: the members refuse a forbidden label through the
+    // gate flags in the group state; the server refuses it by its profile.
+    auto after = mls::roles_of(*in.commit->extensions);
+    if (after) {
+      for (const mls::RolesEntry& e : after->entries) {
+        if ((e.has_role(mls::kRoleRecorder) && !settings_.allow_recording) ||
+            (e.has_role(mls::kRoleGateway) && !settings_.allow_gateways)) {
+          error(out, s.id, Err::kPolicyViolation, "the meeting's profile forbids this label");
+          return false;
+        }
+      }
     }
   }
   return true;

@@ -89,6 +89,10 @@ struct RoomSettings {
   std::set<std::string> blocked;     // block keys from earlier sessions
   Bytes group_id;                    // empty: a fresh random one (tests and fuzzing fix it)
   bool require_device_cert = false;  // the secret profile
+  // The profile's SF-13 gates, announced in SessionInfo; off unless the
+  // profile says otherwise.
+  bool allow_recording = false;
+  bool allow_gateways = false;
 };
 
 // implements: REQ-SIG-040, REQ-SIG-041, REQ-SIG-043, REQ-SIG-044, REQ-SIG-045, REQ-SIG-046

@@ -377,6 +377,8 @@ void SignalingApp::hello(net::ConnectionId id, Connection& c, const protocol::He
     settings.title = meeting->title.substr(0, protocol::kMaxDisplayNameLen);
     settings.cipher_suite = profile->cipher_suite;
     settings.require_device_cert = profile->require_device_cert;
+    settings.allow_recording = profile->allow_recording;
+    settings.allow_gateways = profile->allow_gateways;
     settings.commit_deadline = std::chrono::seconds(config_.limits.commit_deadline_seconds);
     settings.wait_timeout = std::chrono::seconds(config_.limits.wait_timeout_seconds);
     auto created = MeetingRoom::create(std::move(settings));

@@ -49,6 +49,38 @@ std::string json_words(const std::string& comma_list) {
   return out.done();
 }
 
+std::string names_json(const std::vector<std::string>& names) {
+  JsonArray out;
+  for (const auto& n : names) {
+    out.add(JsonLine::quote(n));
+  }
+  return out.done();
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) {
+    s += (s.empty() ? "" : ", ") + n;
+  }
+  return s;
+}
+
+// notice_text: who records and where end-to-end encryption ends.
+std::string notice_text(const client::Event& e) {
+  if (e.recorders.empty() && e.gateways.empty()) {
+    return "NOTICE: nobody records this meeting and it has no gateway";
+  }
+  std::string s = "NOTICE:";
+  if (!e.recorders.empty()) {
+    s += " this meeting is RECORDED by " + joined(e.recorders) + ";";
+  }
+  if (!e.gateways.empty()) {
+    s += " end-to-end encryption ENDS at gateway " + joined(e.gateways) + ";";
+  }
+  s.pop_back();
+  return s;
+}
+
 std::string member_json(const client::MemberInfo& m) {
   return JsonLine()
       .str("name", m.name)
@@ -180,8 +212,14 @@ std::string event_json(const client::Event& e) {
         list.add(member_json(m));
       }
       j.num("epoch", e.epoch).raw("members", list.done());
+      j.raw("recorders", names_json(e.recorders)).raw("gateways", names_json(e.gateways));
       break;
     }
+    case EventType::kRecordingNotice:
+      j.num("epoch", e.epoch)
+          .raw("recorders", names_json(e.recorders))
+          .raw("gateways", names_json(e.gateways));
+      break;
     case EventType::kRights:
       if (!e.members.empty()) {
         const auto& m = e.members.front();
@@ -253,8 +291,13 @@ std::string event_text(const client::Event& e) {
       for (const auto& m : e.members) {
         s += "\n  " + member_text(m);
       }
+      if (!e.recorders.empty() || !e.gateways.empty()) {
+        s += "\n  " + notice_text(e);
+      }
       return s;
     }
+    case EventType::kRecordingNotice:
+      return notice_text(e);
     case EventType::kRights: {
       if (e.members.empty()) {
         return "rights: none (not a member)";

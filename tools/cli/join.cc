@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "client/https_api.h"
+#include "crypto/mls/roles.h"
 #include "events.h"
 #include "exit_codes.h"
 #include "net/last_error.h"
@@ -181,7 +182,36 @@ class Runner {
   void print_events() {
     for (const client::Event& e : session_->take_events()) {
       emit_line(e);
+      if (media_ && o_.media.recorder) {
+        if (e.type == client::EventType::kAdmitted) {
+          recorder_labelled(false);
+        } else if (e.type == client::EventType::kRights && !e.members.empty()) {
+          recorder_labelled((e.members.front().roles & mls::kRoleRecorder) != 0);
+        }
+      }
     }
+  }
+
+  // recorder_labelled: a recorder records only while its own roster entry
+  // carries the recorder label, and says so whenever that changes: it is
+  // never a silent exception.
+  // implements: REQ-CLIENT-038
+  void recorder_labelled(bool labelled) {
+    if (recorder_state_.has_value() && *recorder_state_ == labelled) {
+      return;
+    }
+    recorder_state_ = labelled;
+    media_->set_recording_allowed(labelled);
+    const std::string why = labelled ? "labelled recorder in the roster of every member"
+                                     : "not labelled recorder: holding back until a moderator "
+                                       "labels this member (grant NAME recorder)";
+    std::cout << (o_.json ? JsonLine()
+                                .str("event", "recorder")
+                                .boolean("recording", labelled)
+                                .str("reason", why)
+                                .done()
+                          : std::string("recorder: ") + (labelled ? "recording, " : "") + why)
+              << std::endl;
   }
 
   bool satisfied(const Command& c) const {
@@ -220,6 +250,8 @@ class Runner {
     const auto grant = [&](bool on) {
       const client::Grant what = c.what == "speak"       ? client::Grant::kSpeak
                                  : c.what == "moderator" ? client::Grant::kModerator
+                                 : c.what == "recorder"  ? client::Grant::kRecorder
+                                 : c.what == "gateway"   ? client::Grant::kGateway
                                                          : client::Grant::kCamera;
       return s.grant(c.arg, what, on);
     };
@@ -381,6 +413,7 @@ class Runner {
   std::unique_ptr<net::WsClient> ws_;
   std::unique_ptr<client::Session> session_;
   std::unique_ptr<MediaEngine> media_;
+  std::optional<bool> recorder_state_;
   bool closed_ = false;
 };
 

@@ -4,6 +4,8 @@
 //   conclave create-meeting create a meeting, print its link
 //   conclave device-request make this device's key and certificate request
 //   conclave join           join a meeting and run commands from stdin or a script
+//   conclave recording-keygen   make the organisation's recording key pair
+//   conclave recording-decrypt  open a recording sealed to that key
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include "client/device_credential.h"
 #include "client/https_api.h"
 #include "client/meeting_link.h"
+#include "client/recording_file.h"
 #include "core/unix_time.h"
 #include "crypto/tls/certificate.h"
 #include "crypto/tls/device_certificate.h"
@@ -114,6 +117,90 @@ int report_failure(const char* what, const Error& e) {
   return kExitFailure;
 }
 
+// read_binary_file reads a whole file; false if it cannot.
+bool read_binary_file(const std::string& path, Bytes* out) {
+  std::string text;
+  if (!read_text_file(path, &text)) {
+    return false;
+  }
+  out->assign(text.begin(), text.end());
+  return true;
+}
+
+std::string_view text_view(ByteView b) {
+  return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+// recording_keygen writes DIR/recording.pub (give it to the recorders) and
+// DIR/recording.key (0600; keep it off the recorder machines).
+int recording_keygen(const std::string& dir) {
+  auto key = crypto::hpke::generate_key_pair(crypto::hpke::KemId::kDhkemX25519HkdfSha256);
+  if (!key) {
+    return report_failure("recording-keygen failed", key.error());
+  }
+  const std::string pub = dir + "/recording.pub";
+  const std::string priv = dir + "/recording.key";
+  const SecretBytes secret = crypto::hpke::serialize_private_key(*key);
+  if (!write_new_file(priv, text_view(secret.view()), true)) {
+    std::cerr << "conclave: cannot create " << priv << " (it must not exist yet)\n";
+    return kExitFailure;
+  }
+  if (!write_new_file(pub, text_view(crypto::hpke::serialize_public_key(key->public_key())),
+                      false)) {
+    std::cerr << "conclave: cannot create " << pub << " (it must not exist yet)\n";
+    return kExitFailure;
+  }
+  std::cout << "wrote the organisation recording key: " << pub << " (for recorders, "
+            << "--recording-key) and " << priv << " (private, for recording-decrypt)\n";
+  return kExitOk;
+}
+
+// recording_decrypt opens IN with the private key and writes OUT, which must
+// not exist. The plaintext goes to a temporary name first and gets OUT
+// only once the whole file authenticated and was written.
+// implements: REQ-CLIENT-040
+int recording_decrypt(const std::string& key_file, const std::string& in, const std::string& out) {
+  Bytes key_bytes;
+  if (!read_binary_file(key_file, &key_bytes)) {
+    std::cerr << "conclave: cannot read --key " << key_file << "\n";
+    return kExitUsage;
+  }
+  auto key = client::recording_private_key(SecretBytes::copy_of(key_bytes));
+  std::fill(key_bytes.begin(), key_bytes.end(), 0);
+  if (!key) {
+    std::cerr << "conclave: --key: not a recording private key (32 bytes, recording-keygen)\n";
+    return kExitUsage;
+  }
+  Bytes file;
+  if (!read_binary_file(in, &file)) {
+    std::cerr << "conclave: cannot read " << in << "\n";
+    return kExitUsage;
+  }
+  auto plain = client::open_recording(*key, file);
+  if (!plain) {
+    const Error& e = plain.error();
+    const char* what = e.code == Err::kAuthFailed  ? "wrong key or tampered"
+                       : e.code == Err::kTruncated ? "truncated"
+                                                   : "not a valid recording";
+    std::cerr << "conclave: " << in << ": " << what << " (" << e.detail << "); nothing written\n";
+    return kExitFailure;
+  }
+  const std::string tmp = out + ".part";
+  if (!write_new_file(tmp, text_view(*plain), true)) {
+    std::cerr << "conclave: cannot create " << tmp << "\n";
+    return kExitFailure;
+  }
+  // link() never replaces an existing OUT.
+  if (::link(tmp.c_str(), out.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    std::cerr << "conclave: cannot create " << out << " (it must not exist yet)\n";
+    return kExitFailure;
+  }
+  ::unlink(tmp.c_str());
+  std::cout << "decrypted " << in << " to " << out << " (" << plain->size() << " bytes)\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,7 +256,8 @@ int main(int argc, char** argv) {
       "join",
       "Join a meeting; read commands from stdin (or --script) and print events. Commands: wait "
       "admitted|waiting N|members N|epoch N|chat N|file N|closed; sleep MS; admit NAME|all; deny "
-      "NAME; exclude NAME; grant|revoke NAME speak|moderator|camera; hand up|down; mute-all "
+      "NAME; exclude NAME; grant|revoke NAME speak|moderator|camera|recorder|gateway; hand "
+      "up|down; mute-all "
       "on|off; chat TEXT; share PATH; roster; rights; code; stats; retry; leave; wait frames N "
       "[from NAME]");
   std::string link;
@@ -225,6 +313,32 @@ int main(int argc, char** argv) {
   auto* no_media_opt =
       join->add_flag("--no-media", no_media, "Neither send nor receive audio and video");
   no_media_opt->excludes("--audio")->excludes("--video")->excludes("--record");
+  std::string recording_key;
+  auto* recorder_opt = join->add_flag(
+      "--recorder", media.recorder,
+      "Be the meeting's recorder: record only while labelled recorder, encrypted at rest");
+  auto* recording_key_opt = join->add_option(
+      "--recording-key", recording_key,
+      "The organisation's recording public key (recording-keygen); a local file, never the "
+      "server's");
+  recorder_opt->needs(recording_key_opt)->needs("--record")->excludes(no_media_opt);
+  recording_key_opt->needs(recorder_opt);
+
+  // recording-keygen, recording-decrypt
+  auto* keygen = app.add_subcommand(
+      "recording-keygen",
+      "Make the organisation's recording key pair (recording.pub, recording.key)");
+  std::string keygen_dir;
+  keygen->add_option("--out", keygen_dir, "Directory for the two files")->required();
+  auto* decrypt = app.add_subcommand(
+      "recording-decrypt", "Decrypt a recording (.crec) with the organisation's private key");
+  std::string decrypt_key;
+  std::string decrypt_in;
+  std::string decrypt_out;
+  decrypt->add_option("--key", decrypt_key, "The private key file (recording.key)")->required();
+  decrypt->add_option("in", decrypt_in, "The encrypted recording")->required();
+  decrypt->add_option("out", decrypt_out, "Where to write the recording (must not exist)")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -233,6 +347,12 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
+  if (*keygen) {
+    return recording_keygen(keygen_dir);
+  }
+  if (*decrypt) {
+    return recording_decrypt(decrypt_key, decrypt_in, decrypt_out);
+  }
   net::ClientOptions options;
   if (*device_request) {
     auto request = crypto::generate_device_request(user);
@@ -347,6 +467,19 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   media.transport = *transport;
+  if (media.recorder) {
+    Bytes key;
+    if (!read_binary_file(recording_key, &key)) {
+      std::cerr << "conclave: cannot read --recording-key " << recording_key << "\n";
+      return kExitUsage;
+    }
+    auto pub = client::recording_public_key(key);
+    if (!pub) {
+      std::cerr << "conclave: --recording-key: not a recording public key (recording-keygen)\n";
+      return kExitUsage;
+    }
+    media.recording_key = std::make_shared<const crypto::hpke::PublicKey>(std::move(pub).value());
+  }
   jo.media = media;
   jo.no_media = no_media;
   return run_join(jo);

@@ -14,6 +14,7 @@
 
 #include "client/media/media_limits.h"
 #include "client/new_file.h"
+#include "client/recording_file.h"
 #include "codec/ivf.h"
 #include "codec/limits.h"
 #include "codec/ogg_opus_writer.h"
@@ -681,7 +682,10 @@ void MediaEngine::transmit(client::Session& session, ByteView sealed, media::Pac
 void MediaEngine::play_out(client::Session& session, uint64_t now_ms) {
   for (auto& [id, slot] : incoming_) {
     Incoming& in = *slot;
-    const bool record = !options_.record_dir.empty() && !in.recording_full;
+    // implements: REQ-CLIENT-038
+    // A recorder records only while it is labelled recorder in the group.
+    const bool record = !options_.record_dir.empty() && !in.recording_full &&
+                        (!options_.recorder || recording_allowed_);
     if (in.kind == MediaKind::kAudio) {
       if (!in.next_play_ms) {
         continue;
@@ -839,6 +843,17 @@ void MediaEngine::finish() {
       ivf.frames = std::move(in.ivf);
       file = codec::write_ivf(ivf);
       name = base + ".ivf";
+    }
+    if (options_.recording_key != nullptr) {
+      // implements: REQ-CLIENT-039
+      // Sealed before it touches the disk: the plaintext is never written.
+      auto sealed = client::seal_recording(*options_.recording_key, file);
+      if (!sealed) {
+        error("cannot encrypt the recording " + name, sealed.error());
+        continue;
+      }
+      file = std::move(sealed).value();
+      name += ".crec";
     }
     auto saved = client::save_new_file(options_.record_dir, name, file);
     if (!saved) {

@@ -30,6 +30,7 @@
 #include "codec/vp8_decoder.h"
 #include "codec/vp8_encoder.h"
 #include "core/result.h"
+#include "crypto/hpke/dhkem.h"
 #include "media/limits.h"
 #include "media/udp_socket.h"
 
@@ -54,6 +55,11 @@ struct MediaOptions {
   std::string audio;       // "" (send none), "tone", "tone:HZ", or a WAV path
   std::string video;       // "" (send none), "pattern", "pattern:WxH@FPS", or a Y4M path
   std::string record_dir;  // "" records nothing
+  // The recorder (SF-13, `--recorder --recording-key`): records only while
+  // set_recording_allowed(true) (its own roster entry is labelled
+  // recorder), and seals every recording to this organisation key.
+  bool recorder = false;
+  std::shared_ptr<const crypto::hpke::PublicKey> recording_key;
   MediaTransport transport = MediaTransport::kAuto;
   uint32_t video_kbps = 300;
   uint32_t audio_bps = 32000;
@@ -97,6 +103,10 @@ class MediaEngine {
 
   // finish writes the recordings (once; later calls do nothing).
   void finish();
+
+  // set_recording_allowed says whether a recorder may record now; without
+  // MediaOptions::recorder it changes nothing.
+  void set_recording_allowed(bool allowed) { recording_allowed_ = allowed; }
 
   // frames_decrypted is the number of frames that passed the receiver
   // policy, in all or from the member named `from`.
@@ -173,6 +183,7 @@ class MediaEngine {
   uint64_t keyframe_requests_received_ = 0;
   uint64_t nacks_sent_ = 0;
   std::vector<std::string> recordings_;
+  bool recording_allowed_ = false;
 };
 
 }  // namespace conclave::cli

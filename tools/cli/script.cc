@@ -137,12 +137,14 @@ Result<ParsedLine> parse_command_line(std::string_view line) {
     // The right is the last word; the name is everything before it.
     const size_t last = rest.find_last_of(" \t");
     if (last == std::string_view::npos) {
-      return Error(Err::kInvalidArgument, "expected NAME speak|moderator|camera");
+      return Error(Err::kInvalidArgument, "expected NAME speak|moderator|camera|recorder|gateway");
     }
     c.arg = std::string(trim(rest.substr(0, last)));
     c.what = std::string(rest.substr(last + 1));
-    if (c.what != "speak" && c.what != "moderator" && c.what != "camera") {
-      return Error(Err::kInvalidArgument, "the right is speak, moderator or camera");
+    if (c.what != "speak" && c.what != "moderator" && c.what != "camera" && c.what != "recorder" &&
+        c.what != "gateway") {
+      return Error(Err::kInvalidArgument,
+                   "the right is speak, moderator, camera, recorder or gateway");
     }
     return ParsedLine{std::move(c)};
   }

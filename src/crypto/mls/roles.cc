@@ -305,6 +305,15 @@ class Judge {
         return refuse("roles: a participant may only raise or lower its own hand");
       }
     }
+    //= spec/04-group-keys-mls.md#roles-and-policy
+    //# No member, moderators included, MAY clear kGroupNoRecorders or
+    //# kGroupNoGateways once set
+    if ((current_.group_flags & ~next_roles->group_flags & kProfileGroupFlags) != 0) {
+      return refuse("roles: the profile forbids recorders or gateways; the gate stays");
+    }
+    if (const char* why = profile_gate_violation(*next_roles); why != nullptr) {
+      return refuse(why);
+    }
     return keeps_a_moderator(*next_roles);
   }
 
@@ -332,8 +341,26 @@ class Judge {
 
 }  // namespace
 
+// implements: REQ-ROLES-011
+const char* profile_gate_violation(const ConclaveRoles& roles) {
+  for (const RolesEntry& e : roles.entries) {
+    if ((roles.group_flags & kGroupNoRecorders) != 0 && e.has_role(kRoleRecorder)) {
+      return "roles: the meeting's profile forbids recorders";
+    }
+    if ((roles.group_flags & kGroupNoGateways) != 0 && e.has_role(kRoleGateway)) {
+      return "roles: the meeting's profile forbids gateways";
+    }
+  }
+  return nullptr;
+}
+
+uint8_t profile_flags(bool allow_recording, bool allow_gateways) {
+  return static_cast<uint8_t>((allow_recording ? 0 : kGroupNoRecorders) |
+                              (allow_gateways ? 0 : kGroupNoGateways));
+}
+
 // implements: REQ-ROLES-003, REQ-ROLES-004, REQ-ROLES-005, REQ-ROLES-006,
-// REQ-ROLES-007, REQ-ROLES-008, REQ-ROLES-009, REQ-ROLES-010
+// REQ-ROLES-007, REQ-ROLES-008, REQ-ROLES-009, REQ-ROLES-010, REQ-ROLES-011
 Result<void> conclave_roles_policy(const PolicyCheck& check) {
   CONCLAVE_REQUIRE(
       check.context != nullptr && check.tree != nullptr && check.next_extensions != nullptr,
@@ -435,8 +462,10 @@ Result<Proposal> hand_change(const std::vector<Extension>& current, ByteView own
   });
 }
 
-Result<Extension> initial_roles(ByteView host_signature_key) {
+Result<Extension> initial_roles(ByteView host_signature_key, uint8_t group_flags) {
+  CONCLAVE_REQUIRE((group_flags & ~kProfileGroupFlags) == 0, Err::kInvalidArgument);
   ConclaveRoles roles;
+  roles.group_flags = group_flags;
   CONCLAVE_TRY(set_entry(roles, host_signature_key, kRoleModerator, kRightMaySpeak));
   CONCLAVE_TRY_ASSIGN(Bytes data, encode_conclave_roles(roles));
   return Extension{kExtConclaveRoles, std::move(data)};

@@ -51,7 +51,15 @@ inline constexpr uint8_t kKnownRights = kRightMaySpeak | kRightCameraRequested |
 
 // Group-wide flags (ConclaveRoles.group_flags).
 inline constexpr uint8_t kGroupMutedAll = 0x01;  // only moderators may speak
-inline constexpr uint8_t kKnownGroupFlags = kGroupMutedAll;
+// The meeting's profile forbids recorders (gateways): no entry may carry
+// kRoleRecorder (kRoleGateway), and the flag, once set, is never cleared.
+// The group's creator sets them, so the server cannot lift them later.
+// implements: REQ-ROLES-011
+inline constexpr uint8_t kGroupNoRecorders = 0x02;
+inline constexpr uint8_t kGroupNoGateways = 0x04;
+// The flags a moderator may switch; the profile gates are set at creation.
+inline constexpr uint8_t kProfileGroupFlags = kGroupNoRecorders | kGroupNoGateways;
+inline constexpr uint8_t kKnownGroupFlags = kGroupMutedAll | kProfileGroupFlags;
 
 // The most entries a roles extension may hold. Entries of removed members
 // may linger until a moderator prunes them, so the bound is the largest
@@ -133,7 +141,7 @@ bool speaking_allowed(const ConclaveRoles& roles, ByteView signature_key);
 // refusal is kPolicyViolation with a static detail naming the rule; a
 // PolicyCheck with a null pointer is kInvalidArgument (a caller bug).
 // implements: REQ-ROLES-003, REQ-ROLES-004, REQ-ROLES-005, REQ-ROLES-006,
-// REQ-ROLES-007, REQ-ROLES-008, REQ-ROLES-009, REQ-ROLES-010
+// REQ-ROLES-007, REQ-ROLES-008, REQ-ROLES-009, REQ-ROLES-010, REQ-ROLES-011
 [[nodiscard]] Result<void> conclave_roles_policy(const PolicyCheck& check);
 
 // Builders for clients.
@@ -161,9 +169,20 @@ using RolesEdit = std::function<Result<void>(ConclaveRoles& roles)>;
 [[nodiscard]] Result<Proposal> hand_change(const std::vector<Extension>& current,
                                            ByteView own_signature_key, bool raised);
 
+// profile_gate_violation says why `roles` breaks its own profile gates (a
+// recorder while kGroupNoRecorders is set, a gateway while kGroupNoGateways
+// is set), or nullptr when it does not. The server's mirror uses it too.
+// implements: REQ-ROLES-011
+const char* profile_gate_violation(const ConclaveRoles& roles);
+
+// profile_flags are the group_flags of a meeting whose profile allows, or
+// not, recorders and gateways.
+uint8_t profile_flags(bool allow_recording, bool allow_gateways);
+
 // initial_roles is the roles extension of a new meeting: its creator
 // (`host_signature_key`) is moderator and may speak; everyone else joins as
-// a participant without the floor. kInvalidArgument for an empty key.
-[[nodiscard]] Result<Extension> initial_roles(ByteView host_signature_key);
+// a participant without the floor. `group_flags` are the profile gates
+// (profile_flags); kInvalidArgument for an empty key or other flag bits.
+[[nodiscard]] Result<Extension> initial_roles(ByteView host_signature_key, uint8_t group_flags = 0);
 
 }  // namespace conclave::mls

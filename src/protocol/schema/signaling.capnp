@@ -79,6 +79,8 @@ struct SessionInfo {
   externalSender @3 :Data;
   blobToken @4 :Data;
   meetingTitle @5 :Text;
+  allowRecording @6 :Bool;
+  allowGateways @7 :Bool;
 }
 struct Error {
   code @0 :UInt16;

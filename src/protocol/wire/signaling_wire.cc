@@ -312,6 +312,8 @@ Result<SignalingMessage> read_body(cs::Envelope::Reader env) {
                           read_data(r.getBlobToken(), kMaxBlobTokenLen, "SessionInfo.blobToken"));
       CONCLAVE_TRY_ASSIGN(m.meeting_title, read_text(r.getMeetingTitle(), kMaxDisplayNameLen,
                                                      "SessionInfo.meetingTitle"));
+      m.allow_recording = r.getAllowRecording();
+      m.allow_gateways = r.getAllowGateways();
       return SignalingMessage(std::move(m));
     }
     case cs::Envelope::Body::MEDIA_PATH: {
@@ -420,6 +422,8 @@ struct BodyWriter {
     b.setExternalSender(data_of(m.external_sender));
     b.setBlobToken(data_of(m.blob_token));
     b.setMeetingTitle(text_of(m.meeting_title));
+    b.setAllowRecording(m.allow_recording);
+    b.setAllowGateways(m.allow_gateways);
   }
   void operator()(const MediaPathInfo& m) {
     auto b = body.initMediaPath();

@@ -148,6 +148,10 @@ struct SessionInfo {
   Bytes external_sender;      // 1..kMaxExternalSenderLen: the server's encoded ExternalSender
   Bytes blob_token;           // 0..kMaxBlobTokenLen: authorises this session's blob requests
   std::string meeting_title;  // 0..kMaxDisplayNameLen
+  // The profile's gates (SF-13): may the meeting have recorders, gateways.
+  // The host bakes them into the group state (mls::profile_flags).
+  bool allow_recording = false;
+  bool allow_gateways = false;
   bool operator==(const SessionInfo&) const = default;
 };
 

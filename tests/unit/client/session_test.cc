@@ -166,6 +166,8 @@ class SessionTest : public ::testing::Test {
     info.external_sender = external_sender_;
     info.blob_token = to_bytes(as_bytes(std::string_view("blob-token")));
     info.meeting_title = "Weekly";
+    info.allow_recording = allow_recording_;
+    info.allow_gateways = allow_gateways_;
     return info;
   }
 
@@ -350,6 +352,8 @@ class SessionTest : public ::testing::Test {
   std::map<std::string, std::shared_ptr<const DeviceCredential>> devices_;
   crypto::SignatureKeyPair server_keys_;
   Bytes external_sender_;
+  bool allow_recording_ = false;  // the profile's gates the server announces
+  bool allow_gateways_ = false;
   MemoryBlobStore blobs_;
   std::filesystem::path download_dir_;
   std::vector<std::unique_ptr<Peer>> peers_;
@@ -1203,6 +1207,70 @@ TEST(DeviceCredential, LoadChecksTheCaAndTheKey) {
       load_device_credential(issued->cert_pem, another->key_pem, ca.cert_pem, unix_seconds(), &why);
   EXPECT_FALSE(wrong_key.has_value());
   EXPECT_EQ(why, "the device key is not the key of the device certificate");
+}
+
+}  // namespace
+}  // namespace conclave::client
+
+namespace conclave::client {
+namespace {
+
+std::vector<std::string> names(std::initializer_list<const char*> l) {
+  return std::vector<std::string>(l.begin(), l.end());
+}
+
+// verifies: REQ-CLIENT-037, REQ-ROLES-011
+TEST_F(SessionTest, EveryMemberAnnouncesTheLabelledRecordersAndGateways) {
+  allow_recording_ = true;
+  allow_gateways_ = true;
+  Peer& host = meeting({"bob", "rec", "gw"});
+  for (Peer* p : {&host, &peer("bob"), &peer("rec"), &peer("gw")}) {
+    EXPECT_EQ(p->count(EventType::kRecordingNotice), 0u) << p->name;
+  }
+  ASSERT_TRUE(host.s->grant("rec", Grant::kRecorder, true).has_value());
+  serve(host);
+  ASSERT_TRUE(host.s->grant("gw", Grant::kGateway, true).has_value());
+  serve(host);
+  expect_same_state();
+  for (Peer* p : {&host, &peer("bob"), &peer("rec"), &peer("gw")}) {
+    SCOPED_TRACE(p->name);
+    EXPECT_EQ(p->count(EventType::kRecordingNotice), 2u);
+    const Event* n = p->last(EventType::kRecordingNotice);
+    ASSERT_NE(n, nullptr);
+    EXPECT_EQ(n->recorders, names({"rec"}));
+    EXPECT_EQ(n->gateways, names({"gw"}));
+    p->s->roster();
+    p->collect();
+    const Event* r = p->last(EventType::kRoster);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->recorders, names({"rec"}));
+    EXPECT_EQ(r->gateways, names({"gw"}));
+  }
+  // The recorder learns its own label as a change of its rights.
+  const Event* own = peer("rec").last(EventType::kRights);
+  ASSERT_NE(own, nullptr);
+  EXPECT_TRUE(own->members.front().roles & mls::kRoleRecorder);
+  // Revoked: announced again, with nobody recording.
+  ASSERT_TRUE(host.s->grant("rec", Grant::kRecorder, false).has_value());
+  serve(host);
+  const Event* n = peer("bob").last(EventType::kRecordingNotice);
+  ASSERT_NE(n, nullptr);
+  EXPECT_TRUE(n->recorders.empty());
+  EXPECT_EQ(n->gateways, names({"gw"}));
+}
+
+// verifies: REQ-ROLES-011
+TEST_F(SessionTest, AProfileWithoutRecordingRefusesTheLabels) {
+  Peer& host = meeting({"rec"});
+  EXPECT_EQ(host.s->grant("rec", Grant::kRecorder, true).error().code, Err::kPolicyViolation);
+  EXPECT_EQ(host.s->grant("rec", Grant::kGateway, true).error().code, Err::kPolicyViolation);
+  EXPECT_TRUE(host.outbox.empty());
+  // Mute-all keeps the gates: the commit passes every member's policy.
+  ASSERT_TRUE(host.s->mute_all(true).has_value());
+  serve(host);
+  expect_same_state();
+  EXPECT_EQ(peer("rec").count(EventType::kRecordingNotice), 0u);
+  EXPECT_EQ(host.s->grant("rec", Grant::kRecorder, true).error().code, Err::kPolicyViolation);
 }
 
 }  // namespace

@@ -584,3 +584,40 @@ TEST(MeetingRoomDevices, KeyPackageMustCarryTheSessionsDeviceCertificateAndKey) 
 
 }  // namespace
 }  // namespace conclave::server
+
+namespace conclave::server {
+namespace {
+
+// SF-13, defence in depth: a host that ignored the profile's gates (its
+// group has none) still cannot make the server relay a recorder label in a
+// meeting whose profile forbids recording; SessionInfo announces the gates.
+// verifies: REQ-ROLES-012
+TEST_F(MeetingRoomTest, ARecorderLabelIsRefusedWhereTheProfileForbidsIt) {
+  Client& host = connect("host", true);
+  EXPECT_FALSE(session_info_.allow_recording);
+  EXPECT_FALSE(session_info_.allow_gateways);
+  start_host(host);
+  Client& bob = connect("bob");
+  admit(host, bob);
+  for (const uint8_t role : {mls::kRoleRecorder, mls::kRoleGateway}) {
+    SCOPED_TRACE(static_cast<int>(role));
+    auto label = mls::roles_change(host.group->context().extensions, [&](mls::ConclaveRoles& r) {
+      return mls::set_entry(r, bob.signature_key, role, 0);
+    });
+    ASSERT_TRUE(label.has_value());
+    mls::CommitOptions co;
+    co.inline_proposals = {*label};
+    auto c = host.group->commit(co);
+    ASSERT_TRUE(c.has_value()) << c.error().detail;
+    send(host, protocol::MlsMessage{host.group->epoch(), mls_bytes(c->commit)});
+    auto errors = host.take<protocol::ErrorMessage>();
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].code, static_cast<uint16_t>(Err::kPolicyViolation));
+    EXPECT_TRUE(bob.take<protocol::Relay>().empty());
+    host.group->discard_pending_commit();
+  }
+  EXPECT_EQ(room_->epoch(), host.group->epoch());
+}
+
+}  // namespace
+}  // namespace conclave::server

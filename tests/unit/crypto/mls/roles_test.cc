@@ -729,3 +729,93 @@ TEST(RolesBuilders, HandChangeTouchesOnlyTheHandBit) {
 
 }  // namespace
 }  // namespace conclave::mls
+
+// ---------------------------------------------------------------------------
+// Profile gates (SF-13).
+
+namespace conclave::mls {
+namespace {
+
+Result<void> set_flags(ConclaveRoles& r, uint8_t flags) {
+  r.group_flags = flags;
+  return {};
+}
+
+// verifies: REQ-ROLES-011
+TEST(RolesProfileGate, AForbiddenRecorderOrGatewayLabelIsRefusedEvenFromAModerator) {
+  PolicyFixture f;
+  const Bytes k1 = f.key(1);
+  f.set_roles([](ConclaveRoles& r) { return set_flags(r, profile_flags(false, false)); });
+  expect_refused(f.one(f.edit([&](ConclaveRoles& r) { return set_entry(r, k1, kRoleRecorder, 0); }),
+                       member(0)),
+                 "roles: the meeting's profile forbids recorders");
+  expect_refused(
+      f.one(f.edit([&](ConclaveRoles& r) { return set_entry(r, k1, kRoleGateway, 0); }), member(0)),
+      "roles: the meeting's profile forbids gateways");
+  // Other grants stay possible under the gate.
+  expect_allowed(f.one(
+      f.edit([&](ConclaveRoles& r) { return set_entry(r, k1, kRoleModerator, kRightMaySpeak); }),
+      member(0)));
+}
+
+// verifies: REQ-ROLES-011
+TEST(RolesProfileGate, EachGateForbidsOnlyItsOwnRole) {
+  PolicyFixture f;
+  const Bytes k1 = f.key(1);
+  f.set_roles([](ConclaveRoles& r) { return set_flags(r, profile_flags(true, false)); });
+  expect_allowed(f.one(f.edit([&](ConclaveRoles& r) { return set_entry(r, k1, kRoleRecorder, 0); }),
+                       member(0)));
+  f.set_roles([](ConclaveRoles& r) { return set_flags(r, profile_flags(false, true)); });
+  expect_allowed(f.one(f.edit([&](ConclaveRoles& r) { return set_entry(r, k1, kRoleGateway, 0); }),
+                       member(0)));
+}
+
+// verifies: REQ-ROLES-011
+TEST(RolesProfileGate, AGateIsNeverClearedButMutingStillWorks) {
+  PolicyFixture f;
+  f.set_roles([](ConclaveRoles& r) { return set_flags(r, kGroupNoRecorders | kGroupNoGateways); });
+  for (uint8_t flags : {uint8_t{0}, kGroupNoRecorders, kGroupNoGateways, kGroupMutedAll}) {
+    SCOPED_TRACE(static_cast<int>(flags));
+    expect_refused(f.one(f.edit([&](ConclaveRoles& r) { return set_flags(r, flags); }), member(0)),
+                   "roles: the profile forbids recorders or gateways; the gate stays");
+  }
+  expect_allowed(f.one(f.edit([](ConclaveRoles& r) {
+    return set_flags(r, kGroupMutedAll | kGroupNoRecorders | kGroupNoGateways);
+  }),
+                       member(0)));
+}
+
+// verifies: REQ-ROLES-011
+TEST(RolesProfileGate, AGateCannotBeSetWhileALabelledMemberExists) {
+  PolicyFixture f;
+  const Bytes k1 = f.key(1);
+  f.set_roles([&](ConclaveRoles& r) { return set_entry(r, k1, kRoleRecorder, 0); });
+  expect_refused(
+      f.one(f.edit([](ConclaveRoles& r) { return set_flags(r, kGroupNoRecorders); }), member(0)),
+      "roles: the meeting's profile forbids recorders");
+  // Setting it after the label is gone is a moderator's choice.
+  f.set_roles([&](ConclaveRoles& r) { return set_entry(r, k1, 0, 0); });
+  expect_allowed(
+      f.one(f.edit([](ConclaveRoles& r) { return set_flags(r, kGroupNoRecorders); }), member(0)));
+}
+
+// verifies: REQ-ROLES-011
+TEST(RolesProfileGate, InitialRolesCarryTheGatesAndProfileFlagsMapTheProfile) {
+  EXPECT_EQ(profile_flags(true, true), 0);
+  EXPECT_EQ(profile_flags(false, true), kGroupNoRecorders);
+  EXPECT_EQ(profile_flags(true, false), kGroupNoGateways);
+  const Bytes key = {0xaa};
+  auto ext = initial_roles(key, profile_flags(false, false));
+  ASSERT_TRUE(ext.has_value());
+  auto roles = decode_conclave_roles(ext->extension_data);
+  ASSERT_TRUE(roles.has_value());
+  EXPECT_EQ(roles->group_flags, kGroupNoRecorders | kGroupNoGateways);
+  EXPECT_EQ(error_of(initial_roles(key, kGroupMutedAll)), Err::kInvalidArgument);
+  ConclaveRoles bad = *roles;
+  ASSERT_TRUE(set_entry(bad, key, kRoleRecorder, 0).has_value());
+  EXPECT_NE(profile_gate_violation(bad), nullptr);
+  EXPECT_EQ(profile_gate_violation(*roles), nullptr);
+}
+
+}  // namespace
+}  // namespace conclave::mls
