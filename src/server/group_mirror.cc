@@ -18,14 +18,15 @@ GroupMirror::GroupMirror(mls::CipherSuite suite, Bytes group_id)
     : suite_(suite), group_id_(std::move(group_id)) {}
 
 Result<GroupMirror> GroupMirror::create(const mls::CipherSuite& suite, Bytes group_id,
-                                        const mls::KeyPackage& host) {
+                                        const mls::KeyPackage& host, uint8_t group_flags) {
   if (host.cipher_suite != suite.wire_value()) {
     return Error(Err::kInvalidValue, "host KeyPackage of another cipher suite");
   }
   GroupMirror m(suite, std::move(group_id));
   m.leaves_.push_back(
       MirrorMember{host.leaf_node.signature_key, text_of(host.leaf_node.credential.identity)});
-  CONCLAVE_TRY_ASSIGN(mls::Extension roles, mls::initial_roles(host.leaf_node.signature_key));
+  CONCLAVE_TRY_ASSIGN(mls::Extension roles,
+                      mls::initial_roles(host.leaf_node.signature_key, group_flags));
   CONCLAVE_TRY_ASSIGN(m.roles_, mls::roles_of({roles}));
   return m;
 }

@@ -61,10 +61,12 @@ class GroupMirror {
  public:
   // create is the group as the host creates it (spec/06 "Sessions"): epoch
   // 0, the host in leaf 0, the server as external sender 0 and the initial
-  // roles (host moderator with the floor). `host` must be a KeyPackage of
-  // `suite` (kInvalidValue otherwise).
+  // roles (host moderator with the floor, `group_flags` the profile's gates
+  // as SessionInfo announced them). `host` must be a KeyPackage of `suite`
+  // (kInvalidValue otherwise).
   [[nodiscard]] static Result<GroupMirror> create(const mls::CipherSuite& suite, Bytes group_id,
-                                                  const mls::KeyPackage& host);
+                                                  const mls::KeyPackage& host,
+                                                  uint8_t group_flags = 0);
 
   uint64_t epoch() const { return epoch_; }
   const Bytes& group_id() const { return group_id_; }

@@ -306,7 +306,9 @@ void MeetingRoom::on_submit(Session& s, const protocol::SubmitKeyPackage& m, Clo
   }
   if (s.who.host) {
     // The host creates the group: epoch 0 with itself in leaf 0.
-    auto mirror = GroupMirror::create(suite_, group_id_, kp);
+    auto mirror = GroupMirror::create(
+        suite_, group_id_, kp,
+        mls::profile_flags(settings_.allow_recording, settings_.allow_gateways));
     if (!mirror) {
       return bad(Err::kInvalidValue, "host KeyPackage unusable");
     }

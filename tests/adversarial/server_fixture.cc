@@ -371,7 +371,8 @@ std::unique_ptr<Peer> ServerFixture::host(const MeetingRef& meeting) {
     return nullptr;
   }
   auto senders = mls::encode_external_senders({*es});
-  auto roles = mls::initial_roles(p->signature_key);
+  auto roles = mls::initial_roles(
+      p->signature_key, mls::profile_flags(p->info.allow_recording, p->info.allow_gateways));
   if (!senders || !roles) {
     return nullptr;
   }

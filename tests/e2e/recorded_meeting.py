@@ -86,8 +86,8 @@ def main():
         other.mkdir()
         run([cli, "recording-keygen", "--out", other])
 
-        def join(name, meeting, extra):
-            argv = [str(cli), "join", "--fingerprint", fp, "--name", name, "--json",
+        def join(name, meeting, extra, display=None):
+            argv = [str(cli), "join", "--fingerprint", fp, "--name", display or name, "--json",
                     "--wait-timeout", str(WAIT)] + list(extra)
             if meeting is not None:
                 argv += ["--link", meeting["link"]]
@@ -127,9 +127,9 @@ def main():
         check(roster.get("recorders") == ["rec"] and
               any(m["name"] == "rec" and "recorder" in m["roles"] for m in roster["members"]),
               "the roster shows the recorder")
-        base = next(r["frames_decrypted"] for r in stats(rec)["received"] if r["from"] == "host" and r["kind"] == "audio")
-        wait_media(rec, "host", "audio", base + 75)
-        wait_media(rec, "host", "video", 20)
+        before = {r["kind"]: r["frames_decrypted"] for r in stats(rec)["received"] if r["from"] == "host"}
+        wait_media(rec, "host", "audio", before.get("audio", 0) + 75)
+        wait_media(rec, "host", "video", before.get("video", 0) + 20)
         rec.cmd("leave")
         rec.stop()
         rec.pump()
@@ -167,7 +167,7 @@ def main():
 
         # --- meeting 2: the default profile forbids recording
         host2 = join("host2", None, ["--server", addr, "--meeting", plain["meeting_id"], "--token", token,
-                                     "--no-media"])
+                                     "--no-media"], display="host")
         host2.wait_for(lambda e: e["event"] == "admitted", "admission of the second host")
         rec2 = join("rec2", plain, ["--no-media"])
         host2.wait_for(lambda e: e["event"] == "waiting" and len(e.get("entries", [])) == 1, "one waiting")

@@ -215,6 +215,9 @@ struct MediaEngine::Incoming {
   uint64_t first_video_ms = 0;
   size_t recorded_bytes = 0;
   bool recording_full = false;
+  // A recorder labelled mid-meeting asks once for the keyframe its video
+  // recording must start with, instead of waiting for the sender's next.
+  bool recording_keyframe_asked = false;
 };
 
 MediaEngine::MediaEngine(const MediaOptions& options, std::string server_host, Notify notify)
@@ -731,6 +734,11 @@ void MediaEngine::play_out(client::Session& session, uint64_t now_ms) {
         }
       }
       continue;
+    }
+    if (record && options_.recorder && in.ivf.empty() && !in.recording_keyframe_asked) {
+      in.recording_keyframe_asked = true;
+      ++keyframe_requests_sent_;
+      send_feedback(session, media::Feedback{id, media::FeedbackType::kPli, {}});
     }
     // implements: REQ-CLIENT-035
     if (in.video.take_keyframe_request(now_ms)) {

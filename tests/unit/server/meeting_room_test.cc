@@ -139,8 +139,9 @@ class MeetingRoomTest : public ::testing::Test {
     send(c, protocol::SubmitKeyPackage{mls_bytes(mls::MlsMessage{c.bundle.key_package})});
   }
 
-  // The host creates the group as SessionInfo tells it to.
-  void start_host(Client& h) {
+  // The host creates the group as SessionInfo tells it to (`gates` false:
+  // a host that ignores the profile's gates).
+  void start_host(Client& h, bool gates = true) {
     submit(h);
     auto admitted = h.take<protocol::Admitted>();
     ASSERT_EQ(admitted.size(), 1u);
@@ -149,7 +150,9 @@ class MeetingRoomTest : public ::testing::Test {
     auto es = mls::parse_external_sender(r);
     ASSERT_TRUE(es.has_value());
     auto senders = mls::encode_external_senders({*es});
-    auto roles = mls::initial_roles(h.signature_key);
+    const uint8_t flags =
+        gates ? mls::profile_flags(session_info_.allow_recording, session_info_.allow_gateways) : 0;
+    auto roles = mls::initial_roles(h.signature_key, flags);
     ASSERT_TRUE(senders.has_value() && roles.has_value());
     auto g = mls::Group::create(suite(), session_info_.group_id, h.bundle,
                                 {mls::Extension{mls::kExtExternalSenders, *senders}, *roles},
@@ -596,7 +599,7 @@ TEST_F(MeetingRoomTest, ARecorderLabelIsRefusedWhereTheProfileForbidsIt) {
   Client& host = connect("host", true);
   EXPECT_FALSE(session_info_.allow_recording);
   EXPECT_FALSE(session_info_.allow_gateways);
-  start_host(host);
+  start_host(host, /*gates=*/false);
   Client& bob = connect("bob");
   admit(host, bob);
   for (const uint8_t role : {mls::kRoleRecorder, mls::kRoleGateway}) {
