@@ -21,13 +21,13 @@
    window are the code's; the cache slot of a packet is its stream_seq
    modulo the code's kRetransmitCachePackets, with the sender's stream_seq
    values chosen so that two of them share a slot; the retransmission budget
-   is scaled down (README.md, "Bounds"). check_constants.py ties the k*
+   is scaled down (README.md, "Runs and bounds"). check_constants.py ties the k*
    defines below to src/media/limits.h. */
 
 #define kPliIntervalMs 250           /* media::kPliIntervalMs */
 #define kRetransmitCachePackets 64   /* media::kRetransmitCachePackets */
 #define kMaxRetransmitsPerSecond 500 /* media::kMaxRetransmitsPerSecond: BUDGET below */
-#define WINDOW_MS 1000               /* the budget window of Forwarder::retransmit */
+#define WINDOW_MS 1000               /* the budget window: a literal in Forwarder::retransmit */
 
 #ifndef BUDGET
 #define BUDGET 2    /* kMaxRetransmitsPerSecond, scaled down */
@@ -75,8 +75,8 @@ byte joined[NP];         /* Participant::joined */
 byte forwarded = 0;      /* forwarded_ */
 bit pli_set[NP];         /* Participant::last_pli_video_ms has a value */
 short pli_last[NP];
-short win[NP];           /* Participant::retransmit_window_ms */
-byte cnt[NP];            /* Participant::retransmits_in_window */
+short rwin[NP];           /* Participant::retransmit_window_ms */
+byte rcount[NP];            /* Participant::retransmits_in_window */
 
 /* CachedPacket, plus two ghost fields: sess, the owner's session when it
    was forwarded, and seen, the members that were sent it (the others of the
@@ -135,7 +135,7 @@ inline join(j_p) {
 inline leave(l_p) {
   present[l_p] = 0;
   if :: stream_of[l_p] != 0 -> owner_of[stream_of[l_p]] = NONE :: else fi;
-  pli_set[l_p] = 0; pli_last[l_p] = 0; win[l_p] = 0; cnt[l_p] = 0;
+  pli_set[l_p] = 0; pli_last[l_p] = 0; rwin[l_p] = 0; rcount[l_p] = 0;
 #ifndef MUTANT_NO_WIPE_ON_LEAVE
   for (i : 0 .. CACHE - 1) {
     k = l_p * CACHE + i;
@@ -220,7 +220,7 @@ inline nack(n_q, n_st, n_seq) {
   :: owner == NONE -> skip
   :: else ->
      if
-     :: now < win[n_q] || now - win[n_q] >= WINDOW_MS -> win[n_q] = now; cnt[n_q] = 0
+     :: now < rwin[n_q] || now - rwin[n_q] >= WINDOW_MS -> rwin[n_q] = now; rcount[n_q] = 0
      :: else
      fi;
      k = owner * CACHE + n_seq % kRetransmitCachePackets;
@@ -233,7 +233,7 @@ inline nack(n_q, n_st, n_seq) {
      :: cache[k].used && cache[k].index <= joined[n_q] -> skip /* nack_missed: from before n_q joined */
 #endif
 #ifndef MUTANT_NO_RETRANSMIT_BUDGET
-     :: cnt[n_q] >= BUDGET -> skip /* nack_rate_limited */
+     :: rcount[n_q] >= BUDGET -> skip /* nack_rate_limited */
 #endif
      :: else ->
 #ifdef MUTANT_RETRANSMIT_TO_MEETING
@@ -248,7 +248,7 @@ inline nack(n_q, n_st, n_seq) {
 #else
         send_retransmission(n_q, n_q, k, n_seq);
 #endif
-        cnt[n_q]++
+        rcount[n_q]++
      fi
   fi
 }
