@@ -75,8 +75,8 @@ byte joined[NP];         /* Participant::joined */
 byte forwarded = 0;      /* forwarded_ */
 bit pli_set[NP];         /* Participant::last_pli_video_ms has a value */
 short pli_last[NP];
-short rwin[NP];           /* Participant::retransmit_window_ms */
-byte rcount[NP];            /* Participant::retransmits_in_window */
+short rwin[NP];          /* Participant::retransmit_window_ms */
+byte rcount[NP];         /* Participant::retransmits_in_window */
 
 /* CachedPacket, plus two ghost fields: sess, the owner's session when it
    was forwarded, and seen, the members that were sent it (the others of the
@@ -95,7 +95,7 @@ short gpli_last[NP];
 short gtime[NP * LIMIT]; /* times of the last LIMIT retransmissions to each requester */
 byte gn[NP];
 
-/* media: a media packet on stream st with stream_seq n from snd. */
+/* media: a media packet from m_snd on stream m_st with stream_seq m_seq. */
 inline media(m_snd, m_st, m_seq) {
   if
 #ifndef MUTANT_NO_OWN_STREAM_CHECK
@@ -142,13 +142,13 @@ inline leave(l_p) {
     cache[k].used = 0; cache[k].seq = 0; cache[k].index = 0; cache[k].sess = 0; cache[k].seen = 0
   }
 #endif
-  /* ghost: l_p no longer holds what it was sent as a member */
+  /* ghost: the leaver no longer holds what it was sent as a member */
   for (i : 0 .. NP * CACHE - 1) { cache[i].seen = cache[i].seen & ~BIT(l_p) }
   sess[l_p]++
 }
 
-/* route: the owner of stream st if feedback from q about it is not foreign
-   (on_feedback), NONE otherwise (feedback_foreign). */
+/* route: in `owner`, the owner of stream r_st if feedback from r_q about it
+   is not foreign (on_feedback), NONE otherwise (feedback_foreign). */
 inline route(r_q, r_st) {
   owner = owner_of[r_st];
   if
@@ -185,10 +185,10 @@ inline pli(p_q, p_st) {
   fi
 }
 
-/* send_retransmission: the cached packet in slot k, re-sealed for `to`,
-   answering requester q's NACK for stream_seq n. */
+/* send_retransmission: the cached packet in slot t_k of `owner`, re-sealed
+   for t_to, answering requester t_q's NACK for stream_seq t_seq. */
 inline send_retransmission(t_to, t_q, t_k, t_seq) {
-  /* verifies: REQ-MEDIA-029, REQ-MEDIA-031 -- PROP-15: a retransmission goes t_to
+  /* verifies: REQ-MEDIA-029, REQ-MEDIA-031 -- PROP-15: a retransmission goes to
      the requester alone, is the cached packet of the stream and stream_seq it
      named, and its sender is another member of the requester's meeting */
   assert(t_to == t_q);
@@ -230,7 +230,7 @@ inline nack(n_q, n_st, n_seq) {
      :: cache[k].used && cache[k].seq != n_seq -> skip /* nack_missed: the slot holds another packet */
 #endif
 #ifndef MUTANT_NO_JOIN_CHECK
-     :: cache[k].used && cache[k].index <= joined[n_q] -> skip /* nack_missed: from before n_q joined */
+     :: cache[k].used && cache[k].index <= joined[n_q] -> skip /* nack_missed: from before the requester joined */
 #endif
 #ifndef MUTANT_NO_RETRANSMIT_BUDGET
      :: rcount[n_q] >= BUDGET -> skip /* nack_rate_limited */
