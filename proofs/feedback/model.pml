@@ -27,7 +27,7 @@
 #define kPliIntervalMs 250           /* media::kPliIntervalMs */
 #define kRetransmitCachePackets 64   /* media::kRetransmitCachePackets */
 #define kMaxRetransmitsPerSecond 500 /* media::kMaxRetransmitsPerSecond: BUDGET below */
-#define WINDOW_MS 1000               /* the budget window: a literal in Forwarder::retransmit */
+#define WINDOW_MS 1000               /* media::kRetransmitWindowMs */
 
 #ifndef BUDGET
 #define BUDGET 2    /* kMaxRetransmitsPerSecond, scaled down */
