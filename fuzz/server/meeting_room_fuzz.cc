@@ -59,7 +59,10 @@ const std::array<Identity, kConns>& identities() {
       auto sig = crypto::generate_signature_key_pair(suite().signature_scheme());
       CONCLAVE_FUZZ_CHECK(sig.has_value());
       mls::Credential cred;
-      const std::string name = "p" + std::to_string(i);
+      // Appended, not "p" + to_string(i): GCC 12 at -O3 reports a false
+      // -Wrestrict for operator+(const char*, string&&) (GCC bug 105329).
+      std::string name = "p";
+      name += std::to_string(i);
       cred.identity = Bytes(name.begin(), name.end());
       mls::KeyPackageOptions opts;
       opts.extra_extensions = {mls::kExtConclaveRoles};
@@ -153,7 +156,8 @@ struct Harness {
       case 0:
         if (joined.insert(conn).second) {
           JoinIdentity who;
-          who.display_name = "p" + std::to_string(conn);
+          who.display_name = "p";  // appended: see identities()
+          who.display_name += std::to_string(conn);
           who.host = conn == 0;
           who.block_key = who.display_name;
           who.blob_token = Bytes(32, static_cast<uint8_t>(conn + 1));

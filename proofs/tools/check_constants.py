@@ -3,10 +3,11 @@
 
 Why: a z3 model that proves a property for E <= 16 says nothing if the code
 allows E <= 40. Each `constant:` line of a model.conf names a C++ constant, the
-file that defines it, and the SMT-LIB `define-fun` (in a model file) that must
-hold the same value:
+file that defines it, and the SMT-LIB `define-fun` (in a .smt2 model file) or
+the Promela `#define` (in a .pml model file) that must hold the same value:
 
   constant: kMaxEpochBits | src/crypto/sframe/limits.h | kid.smt2 | kMaxEpochBits
+  constant: kPliIntervalMs | src/media/limits.h | model.pml | kPliIntervalMs
 
 Usage: check_constants.py MODEL_DIR REPO_ROOT. Exit 1 on a mismatch.
 Python standard library only.
@@ -37,6 +38,19 @@ def smt_value(path: Path, name: str) -> int:
     return int(m.group(1), 16)
 
 
+def pml_value(path: Path, name: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r"^#define\s+" + re.escape(name) + r"\s+(0[xX][0-9a-fA-F]+|[0-9]+)\b",
+                  text, re.MULTILINE)
+    if not m:
+        raise SystemExit(f"check_constants: #define {name} not found in {path}")
+    return int(m.group(1), 0)
+
+
+def model_value(path: Path, name: str) -> int:
+    return pml_value(path, name) if path.suffix == ".pml" else smt_value(path, name)
+
+
 def main() -> int:
     model, root = Path(sys.argv[1]), Path(sys.argv[2])
     bad = 0
@@ -44,7 +58,7 @@ def main() -> int:
         if not line.startswith("constant:"):
             continue
         cxx_name, cxx_file, smt_file, smt_name = [f.strip() for f in line[9:].split("|")]
-        want, have = cxx_value(root / cxx_file, cxx_name), smt_value(model / smt_file, smt_name)
+        want, have = cxx_value(root / cxx_file, cxx_name), model_value(model / smt_file, smt_name)
         if want != have:
             print(f"check_constants: {smt_file} {smt_name} = {have}, but {cxx_file} "
                   f"{cxx_name} = {want}", file=sys.stderr)

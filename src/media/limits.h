@@ -47,9 +47,12 @@ inline constexpr uint64_t kPliIntervalMs = 250;
 // retransmission: the slot of a packet is its stream_seq modulo this value.
 // REQ-MEDIA-031
 inline constexpr size_t kRetransmitCachePackets = 64;
-// Packets the SFU re-sends to one requester per second of NACKs.
+// Packets the SFU re-sends to one requester per budget window of
+// kRetransmitWindowMs. The window is fixed (it restarts at the first NACK
+// after it ends), so any sliding second holds at most twice the budget.
 // REQ-MEDIA-032
 inline constexpr uint64_t kMaxRetransmitsPerSecond = 500;
+inline constexpr uint64_t kRetransmitWindowMs = 1000;
 
 static_assert(kRetransmitCachePackets >= kMaxNackSeqs, "one NACK can name the whole cache");
 static_assert(kMaxNackSeqs * 4 < 16384, "a NACK's vector prefix is at most two bytes");

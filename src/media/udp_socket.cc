@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #include "media/dscp.h"
@@ -57,6 +58,26 @@ PeerAddress from_sockaddr(const SockAddr& s) {
   std::array<uint8_t, 4> ip{};
   std::memcpy(ip.data(), &s.v4.sin_addr, 4);
   return PeerAddress::ipv4(ip, ntohs(s.v4.sin_port));
+}
+
+// DropCountControl is the ancillary-data buffer of one received datagram:
+// room for the one SO_RXQ_OVFL message, aligned as the kernel writes it.
+struct DropCountControl {
+  alignas(cmsghdr) char bytes[CMSG_SPACE(sizeof(uint32_t))];
+};
+
+// drop_count reads the SO_RXQ_OVFL counter of one received datagram; a
+// datagram without one (none dropped yet) leaves `current` unchanged.
+uint32_t drop_count(msghdr& h, uint32_t current) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
+        c->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
+      uint32_t drops = 0;
+      std::memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+      return drops;
+    }
+  }
+  return current;
 }
 
 }  // namespace
@@ -116,6 +137,37 @@ Result<uint8_t> UdpSocket::dscp() const {
   return static_cast<uint8_t>((tos >> 2) & kDscpMax);
 }
 
+// implements: REQ-MEDIA-034
+Result<void> UdpSocket::set_receive_buffer(size_t bytes) {
+  if (bytes == 0 || bytes > kMaxReceiveBuffer) {
+    return Error(Err::kInvalidArgument, "UDP receive buffer outside 1 .. 256 MiB");
+  }
+  const int value = static_cast<int>(bytes);
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &value, sizeof(value)) != 0) {
+    return Error(Err::kNetwork, "setsockopt(SO_RCVBUF) failed");
+  }
+  return {};
+}
+
+Result<size_t> UdpSocket::receive_buffer() const {
+  int value = 0;
+  socklen_t len = sizeof(value);
+  if (::getsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &value, &len) != 0 || value < 0) {
+    return Error(Err::kNetwork, "getsockopt(SO_RCVBUF) failed");
+  }
+  return static_cast<size_t>(value);
+}
+
+// implements: REQ-MEDIA-034
+Result<void> UdpSocket::count_kernel_drops() {
+  const int on = 1;
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) != 0) {
+    return Error(Err::kNetwork, "setsockopt(SO_RXQ_OVFL) failed");
+  }
+  count_drops_ = true;
+  return {};
+}
+
 Result<size_t> UdpSocket::recv_batch(std::span<RecvSlot> slots) {
   const size_t n = slots.size() < kMaxUdpBatch ? slots.size() : kMaxUdpBatch;
   if (n == 0) {
@@ -124,6 +176,7 @@ Result<size_t> UdpSocket::recv_batch(std::span<RecvSlot> slots) {
   std::array<mmsghdr, kMaxUdpBatch> msgs{};
   std::array<iovec, kMaxUdpBatch> iov{};
   std::array<SockAddr, kMaxUdpBatch> from{};
+  std::array<DropCountControl, kMaxUdpBatch> control;
   for (size_t i = 0; i < n; ++i) {
     iov[i].iov_base = slots[i].buf.data();
     iov[i].iov_len = slots[i].buf.size();
@@ -131,6 +184,10 @@ Result<size_t> UdpSocket::recv_batch(std::span<RecvSlot> slots) {
     msgs[i].msg_hdr.msg_namelen = sizeof(SockAddr);
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
+    if (count_drops_) {
+      msgs[i].msg_hdr.msg_control = control[i].bytes;
+      msgs[i].msg_hdr.msg_controllen = sizeof(control[i].bytes);
+    }
   }
   const int got = ::recvmmsg(fd_, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
   if (got < 0) {
@@ -144,6 +201,9 @@ Result<size_t> UdpSocket::recv_batch(std::span<RecvSlot> slots) {
     slots[i].truncated = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
     slots[i].len = slots[i].truncated ? 0 : msgs[i].msg_len;
     slots[i].from = from_sockaddr(from[i]);
+    if (count_drops_) {
+      kernel_drops_ = drop_count(msgs[i].msg_hdr, kernel_drops_);
+    }
   }
   return count;
 }

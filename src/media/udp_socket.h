@@ -27,6 +27,9 @@ inline constexpr size_t kMaxGsoSegments = 64;
 // The most bytes one UDP GSO send carries: the largest IPv4 UDP payload,
 // since the kernel builds the whole send as one datagram before splitting it.
 inline constexpr size_t kMaxGsoBytes = 65507;
+// The largest receive buffer set_receive_buffer asks for (256 MiB): SO_RCVBUF
+// takes an int, which the kernel doubles.
+inline constexpr size_t kMaxReceiveBuffer = size_t{256} << 20;
 
 // RecvSlot is one datagram buffer for recv_batch. On return `len` is the
 // datagram's length and `from` its source; `truncated` is set when the
@@ -72,6 +75,20 @@ class UdpSocket {
   // dscp reads the socket's current codepoint back from the system.
   [[nodiscard]] Result<uint8_t> dscp() const;
 
+  // set_receive_buffer asks the system for a receive buffer of `bytes`
+  // (SO_RCVBUF; 1 .. kMaxReceiveBuffer, kInvalidArgument otherwise). The
+  // kernel caps the request at net.core.rmem_max and doubles what it grants
+  // for its own bookkeeping: receive_buffer reads back the result.
+  [[nodiscard]] Result<void> set_receive_buffer(size_t bytes);
+  [[nodiscard]] Result<size_t> receive_buffer() const;
+
+  // count_kernel_drops asks the kernel to attach to every received datagram
+  // the number of datagrams this socket dropped so far because its receive
+  // buffer was full (SO_RXQ_OVFL); kernel_drops is that number as of the
+  // last datagram recv_batch returned (drops after it show with the next).
+  [[nodiscard]] Result<void> count_kernel_drops();
+  uint32_t kernel_drops() const { return kernel_drops_; }
+
   // recv_batch receives up to min(slots.size(), kMaxUdpBatch) waiting
   // datagrams with one recvmmsg call and returns how many; 0 when none is
   // waiting (it never blocks). kNetwork on a system error.
@@ -104,6 +121,8 @@ class UdpSocket {
  private:
   int fd_;
   bool ipv6_;
+  bool count_drops_ = false;
+  uint32_t kernel_drops_ = 0;
 };
 
 }  // namespace conclave::media

@@ -276,6 +276,17 @@ int run_server(store::ServerConfig config, const std::string& ready_file) {
               << config.media.udp_port << ": " << media_port.error().detail << "\n";
     return kExitStartup;
   }
+  // The kernel grants twice what it accepts of a request (its bookkeeping),
+  // and at most net.core.rmem_max: say so when it granted less.
+  if (auto granted = app.media()->receive_buffer();
+      granted && config.media.receive_buffer_bytes != 0 &&
+      *granted < 2 * size_t{config.media.receive_buffer_bytes}) {
+    std::cerr << "conclave-server: warning: the media UDP receive buffer is " << *granted
+              << " bytes, not the " << config.media.receive_buffer_bytes
+              << " asked for ([media] receive_buffer_bytes); raise the sysctl net.core.rmem_max "
+                 "to at least that, or bursts are dropped by the kernel "
+                 "(conclave_media_udp_kernel_drops_total)\n";
+  }
   server::AdminApp admin(*store, store_mutex, metrics, app);
   net::ListenOptions admin_opts;
   admin_opts.address = config.admin_address;

@@ -52,6 +52,13 @@ Result<std::unique_ptr<MediaPlane>> MediaPlane::open(const store::MediaConfig& c
                       parse_address(listen_address, config.udp_port));
   CONCLAVE_TRY_ASSIGN(std::unique_ptr<media::UdpSocket> socket, media::UdpSocket::bind(local));
   CONCLAVE_TRY_ASSIGN(const media::PeerAddress bound, socket->local_address());
+  // Bursts (a keyframe from every sender at once) must fit between two
+  // reads; what still overflows is counted, not silent (V-09).
+  // implements: REQ-MEDIA-034
+  if (config.receive_buffer_bytes != 0) {
+    CONCLAVE_TRY(socket->set_receive_buffer(config.receive_buffer_bytes));
+  }
+  CONCLAVE_TRY(socket->count_kernel_drops());
   return std::make_unique<MediaPlane>(Key{}, config, std::move(socket), bound.port,
                                       std::move(exporter), std::move(sink));
 }

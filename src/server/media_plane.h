@@ -94,6 +94,10 @@ class MediaPlane {
 
   uint16_t udp_port() const { return udp_port_; }
   int fd() const { return socket_->fd(); }
+  // receive_buffer is the media socket's receive buffer as the kernel
+  // granted it; kernel_drops the datagrams it dropped for lack of room.
+  Result<size_t> receive_buffer() const { return socket_->receive_buffer(); }
+  uint32_t kernel_drops() const { return socket_->kernel_drops(); }
 
   // sync makes the plane's paths of meeting `meeting_id` match `members`:
   // a member without a path gets one (and is sent MediaPath), a path whose

@@ -204,6 +204,7 @@ void SignalingApp::publish_media_metrics() {
   metrics_.media_retransmitted = f.nack_retransmitted;
   metrics_.media_nack_missed = f.nack_missed;
   metrics_.media_nack_rate_limited = f.nack_rate_limited;
+  metrics_.media_udp_kernel_drops = media_->kernel_drops();
 }
 
 void SignalingApp::flush(const std::string& meeting_id, Outbox& out) {
@@ -788,6 +789,9 @@ net::HttpResponse AdminApp::on_http(const net::HttpRequest& r) {
     gauge("conclave_live_sessions", "Open signaling connections.", signaling_.live_sessions);
     gauge("conclave_media_paths", "Open media paths.", metrics_.media_paths);
     counter("conclave_media_udp_in_total", "Media datagrams received.", metrics_.media_udp_in);
+    counter("conclave_media_udp_kernel_drops_total",
+            "Media datagrams the kernel dropped: the socket's receive buffer was full.",
+            metrics_.media_udp_kernel_drops);
     counter("conclave_media_ws_in_total", "Media packets received on the WebSocket fallback.",
             metrics_.media_ws_in);
     counter("conclave_media_udp_out_total", "Media datagrams sent.", metrics_.media_udp_out);

@@ -57,6 +57,7 @@ struct Metrics {
   std::atomic<uint64_t> media_pli_forwarded{0};
   std::atomic<uint64_t> media_pli_rate_limited{0};
   std::atomic<uint64_t> media_retransmitted{0};
+  std::atomic<uint64_t> media_udp_kernel_drops{0};
   std::atomic<uint64_t> media_nack_missed{0};
   std::atomic<uint64_t> media_nack_rate_limited{0};
   std::atomic<uint64_t> media_ws_rate_limited{0};  // over the WebSocket media budget

@@ -407,7 +407,8 @@ void Forwarder::forward_pli(Participant& owner, MediaKind kind, uint32_t stream_
 // implements: REQ-MEDIA-031, REQ-MEDIA-032
 void Forwarder::retransmit(Participant& requester, const Participant& owner, const Feedback& fb,
                            uint64_t now_ms, std::vector<Outgoing>& out) {
-  if (now_ms < requester.retransmit_window_ms || now_ms - requester.retransmit_window_ms >= 1000) {
+  if (now_ms < requester.retransmit_window_ms ||
+      now_ms - requester.retransmit_window_ms >= media::kRetransmitWindowMs) {
     requester.retransmit_window_ms = now_ms;
     requester.retransmits_in_window = 0;
   }

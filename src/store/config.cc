@@ -54,7 +54,7 @@ T narrow(int64_t v) {
 
 constexpr int64_t kOneTiB = int64_t{1} << 40;
 
-const std::array<KeySpec, 28> kKeys{{
+const std::array<KeySpec, 29> kKeys{{
     {"server", "listen_address", Kind::kString, 1, 253,
      [](ServerConfig& c, const Value& v) { c.listen_address = v.text; }},
     {"server", "port", Kind::kInteger, 1, 65535,
@@ -136,6 +136,10 @@ const std::array<KeySpec, 28> kKeys{{
     {"media", "advertised_port", Kind::kInteger, 0, 65535,
      [](ServerConfig& c, const Value& v) {
        c.media.advertised_port = narrow<uint16_t>(v.integer);
+     }},
+    {"media", "receive_buffer_bytes", Kind::kInteger, 0, 268435456,
+     [](ServerConfig& c, const Value& v) {
+       c.media.receive_buffer_bytes = narrow<uint32_t>(v.integer);
      }},
 }};
 

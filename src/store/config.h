@@ -61,6 +61,9 @@ struct MediaConfig {
   // The UDP port clients are told to send to, when a port forwarding or
   // NAT in front of the server maps another port to udp_port; 0: udp_port.
   uint16_t advertised_port = 0;
+  // SO_RCVBUF of the media socket: room for bursts between two reads (the
+  // kernel caps it at net.core.rmem_max); 0 keeps the system default.
+  uint32_t receive_buffer_bytes = 4u << 20;
   bool operator==(const MediaConfig&) const = default;
 };
 

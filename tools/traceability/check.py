@@ -29,6 +29,7 @@ docs/traceability.md is the manual (annotation syntax, examples, CI use).
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import re
@@ -191,6 +192,7 @@ class SecurityFunction:
     name: str
     status: str
     loc: Loc
+    description: str = ""
 
 
 @dataclass
@@ -393,7 +395,8 @@ def load_catalogue(root: Path, report: Report) -> Catalogue:
             report.check(not bad, loc, "id-format",
                          f"{ident}: malformed feature id(s) {', '.join(bad)}",
                          "features are F-NN ids from PRODUCT.md")
-            cat.functions[ident] = SecurityFunction(ident, s(entry, "name"), status, loc)
+            cat.functions[ident] = SecurityFunction(ident, s(entry, "name"), status, loc,
+                                                 s(entry, "description"))
 
     path = root / "threat-model" / "threats.toml"
     for entry, loc in read_tables(root, path, "threat", report):
@@ -1049,6 +1052,176 @@ class Evaluator:
 
 
 # --------------------------------------------------------------------------
+# Security target: the generated parts of certification/security-target.md
+
+SECURITY_TARGET = "certification/security-target.md"
+# Rows of an SF section that are derived from the catalogues and annotations;
+# every other row (interfaces, secure defaults, notes) is written by hand.
+ST_DERIVED_ROWS = ("Status", "Behaviour", "Threats countered", "Requirements",
+                   "Implemented in", "Tests", "Proofs")
+ST_ROW = re.compile(r"^\| ([^|]+?) \| (.*) \|$")
+
+
+def st_anchor(sf_id: str, name: str) -> str:
+    """The GitHub-style anchor of the heading '### SF-NN Name'."""
+    text = f"{sf_id} {name}".lower()
+    return re.sub(r"[^a-z0-9 -]", "", text).replace(" ", "-")
+
+
+def st_test_place(path: str) -> str:
+    """Where a test lives, at the grain a reader opens: unit tests and fuzz
+    targets by their area's folder, every other test by its file."""
+    parts = path.split("/")
+    if parts[:2] == ["tests", "unit"] and len(parts) > 3:
+        return "/".join(parts[:3])
+    if parts[0] == "fuzz" and len(parts) > 2:
+        return "/".join(parts[:2])
+    return path
+
+
+class SecurityTarget:
+    """Derives the generated parts of the security target and compares them
+    with (or writes them into) the committed document, so that the document
+    an evaluator reads cannot drift from the catalogues and the code."""
+
+    def __init__(self, root: Path, cat: Catalogue, evidence: list[Evidence],
+                 scanner: Scanner, report: Report) -> None:
+        self.root, self.cat, self.report = root, cat, report
+        self.by_req: dict[str, list[Evidence]] = {}
+        for ev in evidence:
+            self.by_req.setdefault(ev.req, []).append(ev)
+        self.scanner = scanner
+
+    def threat_rows(self) -> list[str]:
+        return [f"| {t.id} | {cell([t.title])} | {', '.join(t.countered_by) or '—'} | "
+                f"{', '.join(t.assumptions) or '—'} |" for t in self.cat.threats.values()]
+
+    def summary_rows(self) -> list[str]:
+        return [f"| [{f.id}](#{st_anchor(f.id, f.name)}) | {f.name} | {f.status} |"
+                for f in self.cat.functions.values()]
+
+    def proofs_of(self, reqs: list[Requirement]) -> str:
+        """'PROP-NN (model, …)' for each property whose annotation names one
+        of `reqs`."""
+        models: dict[str, set[str]] = {}
+        for r in reqs:
+            for ev in self.by_req.get(r.id, []):
+                if ev.kind != "proof":
+                    continue
+                lines = self.scanner.lines(self.root / ev.loc.path) or []
+                # The annotation and its continuation lines, up to the comment's end.
+                text = ""
+                for line in lines[ev.loc.line - 1:ev.loc.line + 3]:
+                    text += line
+                    if "*/" in line or not line.rstrip().endswith("--"):
+                        break
+                for p in PROP_ID.findall(text) or ["no PROP id"]:
+                    models.setdefault(p, set()).add(ev.model)
+        return ", ".join(f"{p} ({', '.join(sorted(m))})" for p, m in sorted(models.items())) or "—"
+
+    def derived(self, f: SecurityFunction) -> dict[str, tuple[str, str]]:
+        """Row key -> (label, value) for one SF section."""
+        reqs = sorted((r for r in self.cat.requirements.values() if f.id in r.sf),
+                      key=lambda r: r.id)
+        must = sum(r.level == "MUST" for r in reqs)
+        code = sorted({ev.loc.path for r in reqs for ev in self.by_req.get(r.id, [])
+                       if ev.kind == "code"})
+        tests = sorted({st_test_place(ev.loc.path) for r in reqs
+                        for ev in self.by_req.get(r.id, []) if ev.kind == "test"})
+        threats = [t.id for t in self.cat.threats.values() if f.id in t.countered_by]
+
+        def files(items: list[str]) -> str:
+            return ", ".join(f"`{i}`" for i in items) or "—"
+
+        return {
+            "Status": ("Status", f.status),
+            "Behaviour": ("Behaviour", " ".join(f.description.split())),
+            "Threats countered": ("Threats countered", ", ".join(threats) or "—"),
+            "Requirements": (f"Requirements ({len(reqs)}, {must} MUST)",
+                             ", ".join(r.id for r in reqs) or "none yet"),
+            "Implemented in": ("Implemented in", files(code)),
+            "Tests": ("Tests (files with `verifies:`)", files(tests)),
+            "Proofs": ("Proofs", self.proofs_of(reqs)),
+        }
+
+    def render(self, text: str) -> tuple[str, list[str]]:
+        """The document with every generated part recomputed, and a list of
+        structural problems (missing sections or tables)."""
+        problems: list[str] = []
+        lines = text.split("\n")
+        out: list[str] = []
+        section = ""
+        sf: SecurityFunction | None = None
+        seen: set[str] = set()
+        threats_done = summary_done = False
+        for line in lines:
+            if line.startswith("## "):
+                section, sf = line, None
+            elif line.startswith("### SF-"):
+                ident = line[4:].split(" ", 1)[0]
+                sf = self.cat.functions.get(ident)
+                if sf is None:
+                    problems.append(f"section '{line}' names no security function of the catalogue")
+                else:
+                    seen.add(sf.id)
+                    line = f"### {sf.id} {sf.name}"
+            elif line.startswith("### "):
+                sf = None
+            if section.startswith("## 8.") and re.match(r"^\| T-\d", line):
+                if not threats_done:
+                    out += self.threat_rows()
+                    threats_done = True
+                continue
+            if section.startswith("## 9.") and sf is None and line.startswith("| [SF-"):
+                if not summary_done:
+                    out += self.summary_rows()
+                    summary_done = True
+                continue
+            m = ST_ROW.match(line)
+            if sf is not None and m:
+                key = next((k for k in ST_DERIVED_ROWS if m.group(1).startswith(k)), None)
+                if key:
+                    label, value = self.derived(sf)[key]
+                    line = f"| {label} | {value} |"
+            out.append(line)
+        if not threats_done:
+            problems.append("§8 has no threats table (rows '| T-NN | …')")
+        if not summary_done:
+            problems.append("§9 has no summary table (rows '| [SF-NN](#…) | …')")
+        for ident in self.cat.functions:
+            if ident not in seen:
+                problems.append(f"no section '### {ident} …' in §9")
+        return "\n".join(out), problems
+
+    def check(self, write: bool) -> None:
+        path = self.root / SECURITY_TARGET
+        if not path.is_file():
+            self.report.note(f"no {SECURITY_TARGET}: its generated parts were not checked")
+            return
+        text = path.read_text(encoding="utf-8")
+        rendered, problems = self.render(text)
+        for p in problems:
+            self.report.fail(Loc(SECURITY_TARGET), "security-target", p,
+                             "the security target has one section per security function "
+                             "and the threat and summary tables the checker fills in")
+        if write and rendered != text:
+            path.write_text(rendered, encoding="utf-8")
+            self.report.note(f"{SECURITY_TARGET}: generated parts rewritten")
+            return
+        old, new = text.split("\n"), rendered.split("\n")
+        stale = [i for tag, i1, i2, j1, j2 in
+                 difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+                 if tag != "equal" for i in range(i1, max(i2, i1 + j2 - j1))]
+        self.report.check(
+            not stale, Loc(SECURITY_TARGET, stale[0] + 1 if stale else 1), "security-target",
+            f"{len(stale)} generated line(s) of the security target differ from the catalogues "
+            "and annotations",
+            "the SF tables, the summary and the threats table are derived from the catalogues "
+            "and the code; run tools/traceability/check.py --write-security-target and review "
+            "the diff")
+
+
+# --------------------------------------------------------------------------
 # Matrix
 
 
@@ -1110,13 +1283,21 @@ def write_matrix(out: Path, root: Path, cat: Catalogue, rows: list[Row],
               "| SF | name | status | requirements |", "|---|---|---|---|"]
     for f in cat.functions.values():
         lines.append(f"| {f.id} | {cell([f.name])} | {f.status} | {cell(by_sf.get(f.id, []))} |")
+    # A threat's tests and proofs are those of the requirements that name it,
+    # so a reader sees from the threat what evidence stands behind it.
+    row_of = {r.req.id: r for r in rows}
     lines += ["", "## Threats", "",
-              "| T | title | countered by | assumptions | requirements | residual risk |",
-              "|---|---|---|---|---|---|"]
+              "| T | title | countered by | assumptions | requirements | tests | proofs | "
+              "residual risk |",
+              "|---|---|---|---|---|---|---|---|"]
     for t in cat.threats.values():
+        reqs = [row_of[i] for i in by_threat.get(t.id, [])]
+        tests = sorted({f"`{e.test.name}` ({o})" for r in reqs for e, o in r.tests})
+        proofs = sorted({f"{e.model} ({o})" for r in reqs for e, o in r.proofs})
         lines.append("| " + " | ".join([
             t.id, cell([t.title]), cell(t.countered_by), cell(t.assumptions),
-            cell(by_threat.get(t.id, [])), cell([t.residual])]) + " |")
+            cell(by_threat.get(t.id, [])), cell(tests), cell(proofs),
+            cell([t.residual])]) + " |")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -1125,7 +1306,8 @@ def write_matrix(out: Path, root: Path, cat: Catalogue, rows: list[Row],
 # Entry point
 
 
-def run(root: Path, junit: list[str], proof_results: list[str], out: Path) -> Report:
+def run(root: Path, junit: list[str], proof_results: list[str], out: Path,
+        write_security_target: bool = False) -> Report:
     """Run every check over the tree at `root`; write the matrix to `out`."""
     report = Report()
     cat = load_catalogue(root, report)
@@ -1152,6 +1334,7 @@ def run(root: Path, junit: list[str], proof_results: list[str], out: Path) -> Re
     ev.results()
     rows = ev.rows()
     ev.threats_and_functions()
+    SecurityTarget(root, cat, scanner.evidence, scanner, report).check(write_security_target)
     write_matrix(out, root, cat, rows, junit, proof_results, report)
     return report
 
@@ -1168,11 +1351,13 @@ def main(argv: list[str] | None = None) -> int:
                         help='JSON {"model": "pass"|"fail"}; repeatable')
     parser.add_argument("--out", type=Path, default=None,
                         help="matrix path (default: <root>/build/traceability/matrix.md)")
+    parser.add_argument("--write-security-target", action="store_true",
+                        help="rewrite the generated parts of " + SECURITY_TARGET)
     args = parser.parse_args(argv)
     root = args.root.resolve()
     out = args.out or root / "build" / "traceability" / "matrix.md"
 
-    report = run(root, args.junit, args.proof_results, out)
+    report = run(root, args.junit, args.proof_results, out, args.write_security_target)
     print(f"traceability: checking {root}")
     for line in report.lines():
         print(line)

@@ -152,6 +152,78 @@ class CheckerTest(unittest.TestCase):
                       "`Decoder.RejectsTrailingBytes` (pass) | — | ok |", matrix)
         self.assertIn("note: 1 planned security function(s) without a requirement yet: SF-02", out)
 
+    def test_matrix_threat_rows_carry_the_evidence_of_their_requirements(self) -> None:
+        rc, out = self.tree.run()
+        self.assertEqual(rc, 0, out)
+        matrix = (self.tree.root / "out" / "matrix.md").read_text()
+        self.assertIn("| T-01 | Hostile input | SF-01 | A-01 | REQ-DEMO-001 | "
+                      "`Decoder.RejectsTrailingBytes` (pass) | — | None. |", matrix)
+
+    def test_security_target_drift_fails_and_write_repairs_it(self) -> None:
+        stale = """
+            # Security target
+
+            ## 8. Threats
+
+            | Id | Threat | Countered by | Assumptions |
+            |---|---|---|---|
+            | T-01 | Hostile input | SF-02 | — |
+
+            ## 9. Security functions
+
+            | SF | Name | Status |
+            |---|---|---|
+            | [SF-01](#sf-01-robust-input-handling) | Robust input handling | planned |
+
+            ### SF-01 Robust input handling
+
+            | | |
+            |---|---|
+            | Status | planned |
+            | Interfaces | hand-written, kept |
+            | Requirements (0, 0 MUST) | none yet |
+            | Tests (files with `verifies:`) | — |
+
+            ### SF-02 Something later
+
+            | | |
+            |---|---|
+            | Status | planned |
+            """
+        self.tree.write("certification/security-target.md", stale)
+        rc, out = self.tree.run()
+        self.assertEqual(rc, 1)
+        self.assertFails(out, "certification/security-target.md:8: FAIL [security-target] "
+                              "6 generated line(s) of the security target differ")
+        rc, out = self.tree.run("--write-security-target")
+        self.assertEqual(rc, 0, out)
+        text = (self.tree.root / "certification/security-target.md").read_text()
+        self.assertIn("| T-01 | Hostile input | SF-01 | A-01 |", text)
+        self.assertIn("| [SF-01](#sf-01-robust-input-handling) | Robust input handling "
+                      "| implemented |", text)
+        self.assertIn("| Interfaces | hand-written, kept |", text)
+        self.assertIn("| Requirements (1, 1 MUST) | REQ-DEMO-001 |", text)
+        self.assertIn("| Tests (files with `verifies:`) | `tests/unit/demo` |", text)
+        rc, out = self.tree.run()
+        self.assertEqual(rc, 0, out)
+
+    def test_security_target_without_a_section_for_an_sf_fails(self) -> None:
+        self.tree.write("certification/security-target.md", """
+            ## 8. Threats
+
+            | T-01 | Hostile input | SF-01 | A-01 |
+
+            ## 9. Security functions
+
+            | [SF-01](#sf-01-robust-input-handling) | Robust input handling | implemented |
+            | [SF-02](#sf-02-something-later) | Something later | planned |
+
+            ### SF-01 Robust input handling
+            """)
+        rc, out = self.tree.run()
+        self.assertEqual(rc, 1)
+        self.assertFails(out, "FAIL [security-target] no section '### SF-02 …' in §9")
+
     def test_must_without_implementation_fails(self) -> None:
         self.tree.remove("src/demo/decoder.cc")
         rc, out = self.tree.run()

@@ -49,6 +49,60 @@ size_t recv_all(UdpSocket& s, std::span<RecvSlot> slots, size_t want) {
   return got;
 }
 
+// verifies: REQ-MEDIA-034
+TEST(UdpSocket, receive_buffer_is_granted_and_bounded) {
+  auto s = bound();
+  // 64 KiB is below every Linux default net.core.rmem_max (208 KiB); the
+  // kernel grants twice what it accepts.
+  ASSERT_TRUE(s->set_receive_buffer(64 * 1024).has_value());
+  auto granted = s->receive_buffer();
+  ASSERT_TRUE(granted.has_value());
+  EXPECT_EQ(*granted, 2u * 64 * 1024);
+  EXPECT_EQ(error_of(s->set_receive_buffer(0)), Err::kInvalidArgument);
+  EXPECT_EQ(error_of(s->set_receive_buffer(kMaxReceiveBuffer + 1)), Err::kInvalidArgument);
+}
+
+// verifies: REQ-MEDIA-034
+TEST(UdpSocket, datagrams_the_kernel_drops_for_lack_of_room_are_counted) {
+  auto rx = bound();
+  auto tx = bound();
+  ASSERT_TRUE(rx->count_kernel_drops().has_value());
+  // The smallest buffer the kernel allows holds a handful of datagrams; the
+  // sender fills it while nobody reads.
+  ASSERT_TRUE(rx->set_receive_buffer(1).has_value());
+  auto to = rx->local_address();
+  ASSERT_TRUE(to.has_value());
+  constexpr size_t kSent = 200;
+  std::vector<uint8_t> payload(1000, 0x5a);
+  for (size_t i = 0; i < kSent; ++i) {
+    const SendItem item{ByteView(payload), *to};
+    auto n = tx->send_batch(std::span(&item, 1));
+    ASSERT_TRUE(n.has_value());
+    ASSERT_EQ(*n, 1u);
+  }
+  std::vector<std::vector<uint8_t>> bufs(kMaxUdpBatch, std::vector<uint8_t>(1500));
+  std::vector<RecvSlot> slots;
+  for (auto& b : bufs) {
+    slots.push_back(slot(MutableByteView(b)));
+  }
+  size_t received = 0;
+  for (;;) {
+    auto n = rx->recv_batch(slots);
+    ASSERT_TRUE(n.has_value());
+    if (*n == 0) {
+      break;
+    }
+    received += *n;
+  }
+  // One more datagram carries the drop count as of its arrival.
+  const SendItem last{ByteView(payload), *to};
+  ASSERT_EQ(tx->send_batch(std::span(&last, 1)).value_or(0), 1u);
+  received += recv_all(*rx, std::span(slots).first(1), 1);
+  EXPECT_GT(rx->kernel_drops(), 0u);
+  EXPECT_LT(received, kSent);
+  EXPECT_EQ(received + rx->kernel_drops(), kSent + 1);
+}
+
 TEST(UdpSocket, binds_to_loopback_and_reports_its_port) {
   auto s = bound();
   auto local = s->local_address();

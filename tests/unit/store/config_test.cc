@@ -122,6 +122,19 @@ TEST(Config, media_defaults_and_ranges) {
       std::string::npos);
 }
 
+// verifies: REQ-MEDIA-034
+TEST(Config, media_receive_buffer_default_zero_and_bound) {
+  auto c = parse_config("[server]\ndata_dir = \"d\"\n", "f");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->media.receive_buffer_bytes, 4u << 20);
+  c = parse_config("[server]\ndata_dir = \"d\"\n[media]\nreceive_buffer_bytes = 0\n", "f");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->media.receive_buffer_bytes, 0u);  // the system default
+  EXPECT_NE(message_of("[server]\ndata_dir = \"d\"\n[media]\nreceive_buffer_bytes = 268435457\n")
+                .find("key 'receive_buffer_bytes'"),
+            std::string::npos);
+}
+
 // verifies: REQ-STORE-006
 TEST(Config, defaults_apply_to_a_minimal_file) {
   auto c = parse_config("[server]\r\ndata_dir = \"d\"\r\n", "f");
