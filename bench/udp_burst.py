@@ -23,28 +23,15 @@ import argparse
 import json
 import os
 import platform
-import re
 import socket
-import ssl
 import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e"))
-from harness import start_server, stop_server  # noqa: E402
-
-
-def metrics(admin_port):
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    url = f"https://127.0.0.1:{admin_port}/metrics"
-    with urllib.request.urlopen(url, context=context, timeout=10) as r:
-        text = r.read().decode()
-    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(conclave_\w+) (\d+)$", text, re.M)}
+from harness import server_metrics as metrics, start_server, stop_server  # noqa: E402
 
 
 def one_run(server_bin, buffer_bytes, burst, bursts):

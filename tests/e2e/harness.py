@@ -1,12 +1,17 @@
 """Shared pieces of the end-to-end scripts: a `conclave join --json`
-participant driven through stdin, a command runner, and the server process
-on a free loopback port."""
+participant driven through stdin, a command runner, the server process on a
+free loopback port, its /metrics counters, and the list of checks a script
+reports."""
 import json
+import re
 import shutil
 import queue
+import ssl
 import subprocess
+import sys
 import threading
 import time
+import urllib.request
 
 WAIT = 60  # seconds any single expected event may take
 
@@ -171,3 +176,25 @@ def stop_server(server):
         server.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.kill()
+
+
+def server_metrics(admin_port):
+    """The server's Prometheus counters (the admin listener on loopback; its
+    certificate is the server's self-signed one)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with urllib.request.urlopen(f"https://127.0.0.1:{admin_port}/metrics", context=context, timeout=10) as r:
+        text = r.read().decode()
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(conclave_\w+) (\d+)$", text, re.M)}
+
+
+class Checks(list):
+    """The (passed, what) results of a script's checks; check() records one,
+    reports a failure on stderr at once, and returns whether it passed."""
+
+    def check(self, ok, what):
+        self.append((bool(ok), what))
+        if not ok:
+            print(f"FAILED: {what}", file=sys.stderr)
+        return ok

@@ -16,29 +16,15 @@ Usage: media_impairment.py --build BUILD_DIR [--keep DIR] [--seconds N]
 """
 import argparse
 import json
-import re
 import shutil
-import ssl
 import sys
-import urllib.request
 import tempfile
 import time
 from pathlib import Path
 
-from harness import (Failure, Participant, check_recordings, media_count, run, start_server, stats,
-                     stop_server, wait_media)
+from harness import (Failure, Participant, check_recordings, media_count, run, server_metrics, start_server,
+                     stats, stop_server, wait_media)
 from impairment import ImpairmentProxy
-
-
-def server_metrics(admin_port):
-    """The server's Prometheus counters (the admin listener on loopback; its
-    certificate is the server's self-signed one)."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    with urllib.request.urlopen(f"https://127.0.0.1:{admin_port}/metrics", context=context, timeout=10) as r:
-        text = r.read().decode()
-    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(conclave_\w+) (\d+)$", text, re.M)}
 
 
 def main():

@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import (WAIT, Failure, Participant, check_recordings, run, start_server, stats,
+from harness import (WAIT, Checks, Failure, Participant, check_recordings, run, start_server, stats,
                      stop_server, wait_media)
 
 
@@ -42,13 +42,8 @@ def main():
     data, logs, keys, recs = work / "data", work / "logs", work / "keys", work / "recordings"
     for d in (logs, keys, recs):
         d.mkdir(parents=True, exist_ok=True)
-    checks = []
-
-    def check(ok, what):
-        checks.append((bool(ok), what))
-        if not ok:
-            print(f"FAILED: {what}", file=sys.stderr)
-        return ok
+    checks = Checks()
+    check = checks.check
 
     participants = []
     server = None

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import (WAIT, Failure, Participant, media_count, run, security_codes, start_server, stats,
+from harness import (WAIT, Checks, Failure, Participant, media_count, run, security_codes, start_server, stats,
                      check_recordings, stop_server, wait_media)
 
 
@@ -48,13 +48,8 @@ def main():
     for d in (logs, files):
         d.mkdir(parents=True, exist_ok=True)
     say = print if args.summary else (lambda *a, **k: None)
-    checks = []
-
-    def check(ok, what):
-        checks.append((bool(ok), what))
-        if not ok:
-            print(f"FAILED: {what}", file=sys.stderr)
-        return ok
+    checks = Checks()
+    check = checks.check
 
     participants = []
     server = None
